@@ -1,0 +1,22 @@
+//! One module per subcommand.
+
+mod rules;
+mod scan;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, ColorWhen, Command};
+
+/// Runs the command line's subcommand.
+pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let choice = match cli.global.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+    match &cli.command {
+        Command::Scan(args) => scan::run(&cli.global, args),
+        Command::Rules(command) => rules::run(command),
+    }
+}

@@ -1,0 +1,116 @@
+//! `leakhound scan`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use crate::cli::{GlobalArgs, MinConfidence, OutputFormat, ScanArgs};
+use leakhound::config::{CONFIG_FILE, Config};
+use leakhound::finding::Finding;
+use leakhound::matcher::Engine;
+use leakhound::report::{self, Format, ReportOptions};
+use leakhound::rules::Confidence;
+use leakhound::scan::Summary;
+use leakhound::source::{self, fs::FsOptions};
+
+/// Default for `--max-file-size`.
+const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let stdin = args.path.as_os_str() == "-";
+    if !stdin && !args.path.exists() && !args.path.is_symlink() {
+        bail!("cannot scan '{}': no such file or directory", args.path.display());
+    }
+    let root = if stdin { source::project_root(Path::new(".")) } else { source::project_root(&args.path) };
+    let config = load_config(args, &root)?;
+    let max_file_size = args.max_file_size.or(config.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let engine = Engine::new(&config.rules, config.allowlist);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let (findings, mut summary) = pool.install(|| -> anyhow::Result<_> {
+        if stdin {
+            source::fs::scan_reader(&engine, std::io::stdin().lock(), max_file_size)
+                .context("cannot read standard input")
+        } else {
+            let options = FsOptions { root, max_file_size, respect_ignore: !args.no_ignore };
+            Ok(source::fs::scan_path(&engine, &args.path, &options))
+        }
+    })?;
+    let findings = filter_confidence(findings.into_sorted(), args.min_confidence);
+    summary.findings = findings.len();
+    summary.locations = findings.iter().map(|f| f.locations.len()).sum();
+    write_report(args, &findings, &summary)?;
+    if !global.quiet {
+        eprintln!("leakhound: {}", summary.line(started.elapsed()));
+    }
+    Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn load_config(args: &ScanArgs, root: &Path) -> anyhow::Result<Config> {
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => {
+            let path = root.join(CONFIG_FILE);
+            if path.is_file() { Config::load(&path)? } else { Config::builtin()? }
+        }
+    };
+    if let Some(file) = &config.file {
+        log::info!("using configuration {}", file.display());
+    }
+    Ok(config)
+}
+
+fn filter_confidence(findings: Vec<Finding>, min: MinConfidence) -> Vec<Finding> {
+    let min = match min {
+        MinConfidence::Low => Confidence::Low,
+        MinConfidence::Medium => Confidence::Medium,
+        MinConfidence::High => Confidence::High,
+    };
+    findings.into_iter().filter(|f| f.rule.syntax.confidence >= min).collect()
+}
+
+fn write_report(args: &ScanArgs, findings: &[Finding], summary: &Summary) -> anyhow::Result<()> {
+    let format = match args.format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Jsonl => Format::Jsonl,
+    };
+    let options = ReportOptions { format, redact: args.redact };
+    match &args.output {
+        Some(path) => {
+            let file = create_private(path)
+                .with_context(|| format!("cannot create report file {}", path.display()))?;
+            let mut out = BufWriter::new(anstream::StripStream::new(file));
+            report::write(&mut out, options, findings, summary)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write report file {}", path.display()))?;
+        }
+        None => {
+            let mut out = anstream::stdout().lock();
+            report::write(&mut out, options, findings, summary)
+                .and_then(|()| out.flush())
+                .context("cannot write the report to stdout")?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates (or truncates) a file readable and writable by its owner only:
+/// reports hold secrets.
+fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}

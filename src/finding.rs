@@ -1,0 +1,258 @@
+//! Findings: matches located in their input, grouped by rule and secret.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rules::Rule;
+
+/// Markers that suppress a match on their line.
+pub const INLINE_ALLOW_MARKERS: &[&str] =
+    &["leakhound:allow", "gitleaks:allow", "pragma: allowlist secret"];
+
+/// One place a secret occurs.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// Path as scanned (`-` for standard input).
+    pub path: String,
+    /// 1-based line of the start of the match.
+    pub line: usize,
+    /// 1-based column (in characters) of the start of the secret.
+    pub column: usize,
+    /// 1-based line of the end of the secret.
+    pub end_line: usize,
+    /// 1-based column just past the end of the secret.
+    pub end_column: usize,
+    /// Stable identity of this secret at this path: hash of rule id, secret
+    /// and path. It does not change when lines move or commits are rewritten.
+    pub fingerprint: String,
+    /// The line the secret starts on, shortened around the secret.
+    pub snippet: String,
+}
+
+/// A secret found by one rule, with every place it occurs.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// The rule that found it.
+    pub rule: Arc<Rule>,
+    /// The secret.
+    pub secret: Vec<u8>,
+    /// Where it occurs, sorted.
+    pub locations: Vec<Location>,
+}
+
+impl Finding {
+    /// Stable id of the finding: hash of the rule id and the secret.
+    pub fn id(&self) -> String {
+        secret_hash(self.rule.id(), &self.secret)
+    }
+
+    /// The secret as text (invalid UTF-8 replaced).
+    pub fn secret_text(&self) -> String {
+        String::from_utf8_lossy(&self.secret).into_owned()
+    }
+}
+
+fn hex_digest(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hash identifying a secret under a rule, without revealing it.
+pub fn secret_hash(rule_id: &str, secret: &[u8]) -> String {
+    hex_digest(&[b"leakhound-secret-v1", rule_id.as_bytes(), secret])
+}
+
+/// Fingerprint of a secret at a path (see [`Location::fingerprint`]).
+pub fn fingerprint(rule_id: &str, secret: &[u8], path: &str) -> String {
+    hex_digest(&[b"leakhound-location-v1", rule_id.as_bytes(), secret, path.as_bytes()])
+}
+
+/// Collects located matches into findings, one per rule and secret.
+#[derive(Debug, Default)]
+pub struct Findings {
+    by_key: HashMap<(usize, Vec<u8>), Finding>,
+}
+
+impl Findings {
+    /// Adds one location of `secret` found by `rule` (index `rule_index`).
+    pub fn add(&mut self, rule_index: usize, rule: &Arc<Rule>, secret: &[u8], location: Location) {
+        self.by_key
+            .entry((rule_index, secret.to_vec()))
+            .or_insert_with(|| Finding { rule: rule.clone(), secret: secret.to_vec(), locations: Vec::new() })
+            .locations
+            .push(location);
+    }
+
+    /// Merges another collection into this one.
+    pub fn merge(&mut self, other: Findings) {
+        for (key, finding) in other.by_key {
+            match self.by_key.get_mut(&key) {
+                Some(existing) => existing.locations.extend(finding.locations),
+                None => {
+                    self.by_key.insert(key, finding);
+                }
+            }
+        }
+    }
+
+    /// The findings, each with sorted, distinct locations, sorted by first
+    /// location then rule id.
+    pub fn into_sorted(self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self
+            .by_key
+            .into_values()
+            .map(|mut f| {
+                f.locations.sort();
+                f.locations.dedup();
+                f
+            })
+            .collect();
+        findings.sort_by(|a, b| {
+            (&a.locations[0].path, a.locations[0].line, a.locations[0].column, a.rule.id()).cmp(&(
+                &b.locations[0].path,
+                b.locations[0].line,
+                b.locations[0].column,
+                b.rule.id(),
+            ))
+        });
+        findings
+    }
+}
+
+/// Line and column lookups in one input, for offsets visited in order.
+pub struct LineIndex<'a> {
+    haystack: &'a [u8],
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    /// An index at the start of `haystack`.
+    pub fn new(haystack: &'a [u8]) -> Self {
+        LineIndex { haystack, offset: 0, line: 1, line_start: 0 }
+    }
+
+    /// `(line, column)` of `offset`, both 1-based; the column counts
+    /// characters. Offsets before the previous one restart the count.
+    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            *self = LineIndex::new(self.haystack);
+        }
+        let gap = &self.haystack[self.offset..offset];
+        if let Some(last) = memchr::memrchr(b'\n', gap) {
+            self.line += memchr::memchr_iter(b'\n', gap).count();
+            self.line_start = self.offset + last + 1;
+        }
+        self.offset = offset;
+        let column = char_count(&self.haystack[self.line_start..offset]) + 1;
+        (self.line, column)
+    }
+
+    /// Byte range of the line containing `offset`, without its terminator.
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
+        let start = memchr::memrchr(b'\n', &self.haystack[..offset]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &self.haystack[offset..])
+            .map_or(self.haystack.len(), |i| offset + i);
+        let end = if end > start && self.haystack[end - 1] == b'\r' { end - 1 } else { end };
+        start..end
+    }
+}
+
+/// Number of characters in UTF-8 text (invalid bytes count one each).
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// Whether any line spanned by `range` carries an inline allow marker.
+pub fn inline_allowed(haystack: &[u8], range: std::ops::Range<usize>) -> bool {
+    let start = memchr::memrchr(b'\n', &haystack[..range.start]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &haystack[range.end..]).map_or(haystack.len(), |i| range.end + i);
+    let lines = &haystack[start..end];
+    INLINE_ALLOW_MARKERS.iter().any(|m| memchr::memmem::find(lines, m.as_bytes()).is_some())
+}
+
+/// Most bytes of a line kept in a snippet.
+const SNIPPET_MAX: usize = 160;
+
+/// The line around `secret`, cut to at most [`SNIPPET_MAX`] bytes plus the
+/// secret itself, as text.
+pub fn snippet(haystack: &[u8], line: std::ops::Range<usize>, secret: std::ops::Range<usize>) -> String {
+    let margin = SNIPPET_MAX / 2;
+    let start = line.start.max(secret.start.saturating_sub(margin));
+    let end = line.end.min(secret.end.saturating_add(margin)).max(start);
+    let start = floor_char(haystack, start);
+    let end = ceil_char(haystack, end);
+    let mut text = String::new();
+    if start > line.start {
+        text.push('…');
+    }
+    text.push_str(String::from_utf8_lossy(&haystack[start..end]).trim_end());
+    if end < line.end {
+        text.push('…');
+    }
+    text
+}
+
+fn floor_char(bytes: &[u8], mut i: usize) -> usize {
+    while i > 0 && i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let text = "a\nbé c\r\nxyz".as_bytes();
+        let mut index = LineIndex::new(text);
+        assert_eq!(index.locate(0), (1, 1));
+        assert_eq!(index.locate(5), (2, 4));
+        assert_eq!(index.locate(9), (3, 1));
+        assert_eq!(index.locate(2), (2, 1));
+        assert_eq!(index.line_range(3), 2..7);
+    }
+
+    #[test]
+    fn inline_markers() {
+        let text = b"a = 1\nb = 2 # leakhound:allow\nc = 3";
+        assert!(inline_allowed(text, 8..9));
+        assert!(!inline_allowed(text, 2..3));
+        assert!(!inline_allowed(text, 32..33));
+        assert!(inline_allowed(b"x # pragma: allowlist secret", 0..1));
+    }
+
+    #[test]
+    fn long_lines_are_cut() {
+        let line = format!("{}SECRET{}", "a".repeat(500), "b".repeat(500));
+        let s = snippet(line.as_bytes(), 0..line.len(), 500..506);
+        assert!(s.starts_with('…') && s.ends_with('…') && s.contains("SECRET"));
+        assert!(s.len() < 200);
+    }
+
+    #[test]
+    fn hashes_are_stable_and_distinct() {
+        assert_eq!(fingerprint("r", b"s", "p"), fingerprint("r", b"s", "p"));
+        assert_ne!(fingerprint("r", b"s", "p"), fingerprint("r", b"s", "q"));
+        assert_ne!(secret_hash("r", b"ab"), secret_hash("ra", b"b"));
+        assert_eq!(secret_hash("r", b"s").len(), 24);
+    }
+}

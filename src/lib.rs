@@ -1,0 +1,28 @@
+//! leakhound finds secrets (API keys, tokens, passwords, private keys) in
+//! files and git repositories.
+//!
+//! Data flows one way: a source yields inputs, the [`matcher`] finds
+//! [`matcher::Match`]es in them, [`scan`] turns those into located
+//! [`finding::Finding`]s, and a [`report`] writer formats them.
+//!
+//! ```
+//! use leakhound::{matcher::Engine, rules::{Allowlist, RuleSet}, scan::{ChunkScanner, Origin}};
+//!
+//! let rules = RuleSet::builtin().unwrap();
+//! let engine = Engine::new(&rules, Allowlist::default());
+//! let mut scanner = ChunkScanner::new(&engine);
+//! let text = concat!("deploy_token = 'glpat-", "Zq8vR2mLx7Tb4nWc9YkP'");
+//! scanner.scan(text.as_bytes(), Origin { display: "ci.yml", relative: "ci.yml" });
+//! let (findings, _summary) = scanner.finish();
+//! assert_eq!(findings.into_sorted()[0].rule.id(), "gitlab-pat");
+//! ```
+#![deny(missing_docs)]
+
+pub mod check;
+pub mod config;
+pub mod finding;
+pub mod matcher;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;

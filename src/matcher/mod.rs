@@ -1,0 +1,268 @@
+//! The matcher: keyword prefilter, per-rule regexes, then filters.
+//!
+//! An [`Engine`] is built once and shared by all threads. Each thread makes
+//! its own [`Matcher`] from it, which owns the scratch buffers reused from
+//! one input to the next, so matching allocates nothing per input byte.
+
+mod filters;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::CaptureLocations;
+
+pub use filters::{entropy, is_placeholder};
+
+use crate::rules::{Allowlist, Rule, RuleSet};
+
+/// The shared, read-only part of matching.
+#[derive(Debug)]
+pub struct Engine {
+    rules: Vec<Arc<Rule>>,
+    prefilter: Option<AhoCorasick>,
+    /// Keyword pattern id → rules that use it.
+    keyword_rules: Vec<Vec<usize>>,
+    /// Rules without keywords: they run on every input.
+    always: Vec<usize>,
+    /// Number of rules that have keywords.
+    with_keywords: usize,
+    global: Allowlist,
+}
+
+/// One match that passed every filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Index of the rule in [`Engine::rules`].
+    pub rule: usize,
+    /// The whole regex match.
+    pub span: Range<usize>,
+    /// The secret inside it.
+    pub secret: Range<usize>,
+}
+
+impl Engine {
+    /// Builds the prefilter over all rules' keywords.
+    pub fn new(rules: &RuleSet, global: Allowlist) -> Engine {
+        let rules: Vec<Arc<Rule>> = rules.rules().to_vec();
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            if rule.syntax.keywords.is_empty() {
+                always.push(index);
+            }
+            for keyword in &rule.syntax.keywords {
+                let keyword = keyword.to_ascii_lowercase();
+                match keywords.iter().position(|k| *k == keyword) {
+                    Some(pos) => keyword_rules[pos].push(index),
+                    None => {
+                        keywords.push(keyword);
+                        keyword_rules.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let prefilter = (!keywords.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&keywords)
+                .expect("keyword automaton fits the default limits")
+        });
+        let with_keywords = rules.len() - always.len();
+        Engine { rules, prefilter, keyword_rules, always, with_keywords, global }
+    }
+
+    /// The rules, indexed by [`Match::rule`].
+    pub fn rules(&self) -> &[Arc<Rule>] {
+        &self.rules
+    }
+
+    /// The global allowlist.
+    pub fn global_allowlist(&self) -> &Allowlist {
+        &self.global
+    }
+
+    /// A matcher for the calling thread.
+    pub fn matcher(&self) -> Matcher<'_> {
+        Matcher {
+            engine: self,
+            candidate: vec![false; self.rules.len()],
+            candidates: Vec::with_capacity(self.rules.len()),
+            captures: (0..self.rules.len()).map(|_| None).collect(),
+        }
+    }
+}
+
+/// A per-thread matcher with reusable scratch space.
+pub struct Matcher<'e> {
+    engine: &'e Engine,
+    candidate: Vec<bool>,
+    candidates: Vec<usize>,
+    captures: Vec<Option<CaptureLocations>>,
+}
+
+impl Matcher<'_> {
+    /// The engine this matcher uses.
+    pub fn engine(&self) -> &Engine {
+        self.engine
+    }
+
+    /// Appends to `out` every match in `haystack`, sorted by position.
+    pub fn find(&mut self, haystack: &[u8], out: &mut Vec<Match>) {
+        let first = out.len();
+        self.select_candidates(haystack);
+        for i in 0..self.candidates.len() {
+            let rule = self.candidates[i];
+            self.run_rule(rule, haystack, out);
+        }
+        drop_shadowed(self.engine, &mut out[first..]);
+        out.retain(|m| m.rule != usize::MAX);
+        out[first..].sort_by_key(|m| (m.span.start, m.rule));
+    }
+
+    /// Marks the rules whose keywords occur in `haystack`.
+    fn select_candidates(&mut self, haystack: &[u8]) {
+        for &rule in &self.candidates {
+            self.candidate[rule] = false;
+        }
+        self.candidates.clear();
+        for &rule in &self.engine.always {
+            self.candidate[rule] = true;
+            self.candidates.push(rule);
+        }
+        let Some(prefilter) = &self.engine.prefilter else { return };
+        let mut found = 0;
+        for hit in prefilter.find_overlapping_iter(haystack) {
+            for &rule in &self.engine.keyword_rules[hit.pattern().as_usize()] {
+                if !self.candidate[rule] {
+                    self.candidate[rule] = true;
+                    self.candidates.push(rule);
+                    found += 1;
+                }
+            }
+            if found == self.engine.with_keywords {
+                break;
+            }
+        }
+        self.candidates.sort_unstable();
+    }
+
+    fn run_rule(&mut self, index: usize, haystack: &[u8], out: &mut Vec<Match>) {
+        let rule = &*self.engine.rules[index];
+        let regex = rule.regex();
+        let locs = self.captures[index].get_or_insert_with(|| regex.capture_locations());
+        let mut at = 0;
+        while at <= haystack.len() {
+            let Some(m) = regex.captures_read_at(locs, haystack, at) else { break };
+            at = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+            let Some((start, end)) = locs.get(rule.secret_group) else { continue };
+            if start == end {
+                continue;
+            }
+            let secret = &haystack[start..end];
+            if accepts(rule, &self.engine.global, secret) {
+                out.push(Match { rule: index, span: m.start()..m.end(), secret: start..end });
+            }
+        }
+    }
+}
+
+/// The per-secret filters of one rule plus the global ones.
+fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8]) -> bool {
+    if let Some(min) = rule.syntax.min_entropy
+        && entropy(secret) < min
+    {
+        return false;
+    }
+    if let Some(checksum) = rule.syntax.checksum
+        && !checksum.verify(secret)
+    {
+        return false;
+    }
+    !is_placeholder(secret) && !rule.allowlist.allows_secret(secret) && !global.allows_secret(secret)
+}
+
+/// Where two matches claim overlapping secrets, the one from the less
+/// confident rule is dropped (marked with `usize::MAX`): a GitHub token
+/// assigned to `token = ...` is one finding, not a GitHub one and a generic one.
+fn drop_shadowed(engine: &Engine, matches: &mut [Match]) {
+    matches.sort_by_key(|m| m.secret.start);
+    for i in 0..matches.len() {
+        for j in i + 1..matches.len() {
+            if matches[j].secret.start >= matches[i].secret.end {
+                break;
+            }
+            let (a, b) = (&matches[i], &matches[j]);
+            if a.rule == usize::MAX || b.rule == usize::MAX {
+                continue;
+            }
+            let (ca, cb) = (confidence(engine, a.rule), confidence(engine, b.rule));
+            if ca > cb {
+                matches[j].rule = usize::MAX;
+            } else if cb > ca {
+                matches[i].rule = usize::MAX;
+            }
+        }
+    }
+}
+
+fn confidence(engine: &Engine, rule: usize) -> crate::rules::Confidence {
+    engine.rules[rule].syntax.confidence
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn engine(yaml: &str) -> Engine {
+        let mut set = RuleSet::default();
+        set.extend(crate::rules::parse_file(Path::new("t.yml"), yaml).unwrap()).unwrap();
+        Engine::new(&set, Allowlist::default())
+    }
+
+    const TWO_RULES: &str = "rules:
+- id: tok
+  name: Token
+  regex: '\\b(?P<secret>tok_[a-z0-9]{8})\\b'
+  keywords: [tok_]
+  confidence: high
+- id: generic
+  name: Generic
+  regex: 'key\\s*=\\s*(?P<secret>[a-z0-9_]{8,})'
+  keywords: [key]
+  confidence: low
+";
+
+    #[test]
+    fn keyword_gates_rule() {
+        let e = engine(TWO_RULES);
+        let mut m = e.matcher();
+        let mut out = Vec::new();
+        m.find(b"nothing here tok", &mut out);
+        assert!(out.is_empty());
+        m.find(b"x TOK_q1w2e3r4 y", &mut out);
+        assert!(out.is_empty(), "regex is case-sensitive, keyword is not");
+        m.find(b"x tok_q1w2e3r4 y", &mut out);
+        assert_eq!(out, vec![Match { rule: 0, span: 2..14, secret: 2..14 }]);
+    }
+
+    #[test]
+    fn confident_rule_shadows_generic_one() {
+        let e = engine(TWO_RULES);
+        let mut out = Vec::new();
+        e.matcher().find(b"key = tok_q1w2e3r4\nkey = zz9yy8xx7", &mut out);
+        let rules: Vec<_> = out.iter().map(|m| e.rules()[m.rule].id()).collect();
+        assert_eq!(rules, ["tok", "generic"]);
+    }
+
+    #[test]
+    fn placeholder_is_dropped() {
+        let e = engine(TWO_RULES);
+        let mut out = Vec::new();
+        e.matcher().find(b"tok_xxxxxxxx", &mut out);
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,99 @@
+//! The human-readable report.
+//!
+//! Secrets are partly masked unless `--redact` hides them entirely; control
+//! characters from paths, snippets or secrets are escaped so that nothing in
+//! a scanned file can drive the terminal.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::{ReportOptions, snippet_with, REDACTED};
+use crate::finding::Finding;
+use crate::rules::Confidence;
+
+const RULE: Style = Style::new().bold();
+const PATH: Style = AnsiColor::Magenta.on_default();
+const SECRET: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+    for finding in findings {
+        write_finding(w, options, finding)?;
+    }
+    Ok(())
+}
+
+fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -> io::Result<()> {
+    let rule = &finding.rule.syntax;
+    let confidence = match rule.confidence {
+        Confidence::High => AnsiColor::Red.on_default(),
+        Confidence::Medium => AnsiColor::Yellow.on_default(),
+        Confidence::Low => DIM,
+    };
+    writeln!(
+        w,
+        "{RULE}{}{RULE:#} {DIM}[{}]{DIM:#} {confidence}{}{confidence:#}",
+        escape(&rule.name),
+        rule.id,
+        rule.confidence
+    )?;
+    let secret = finding.secret_text();
+    let shown = if options.redact { REDACTED.to_owned() } else { mask(&secret) };
+    writeln!(w, "  secret {SECRET}{}{SECRET:#}", escape(&shown))?;
+    for location in &finding.locations {
+        writeln!(
+            w,
+            "  {PATH}{}{PATH:#}:{}:{}",
+            escape(&location.path),
+            location.line,
+            location.column
+        )?;
+        let snippet = snippet_with(&location.snippet, &secret, &shown);
+        writeln!(w, "    {DIM}{}{DIM:#}", escape(snippet.trim()))?;
+    }
+    writeln!(w)
+}
+
+/// Keeps the start of a secret and hides the rest: enough to recognise it,
+/// not enough to use it.
+///
+/// At most a quarter of the characters, and at most 8, stay visible.
+pub fn mask(secret: &str) -> String {
+    let count = secret.chars().count();
+    let visible = (count / 4).min(8);
+    let mut out: String = secret.chars().take(visible).collect();
+    out.push_str(&"*".repeat((count - visible).min(24)));
+    out
+}
+
+/// Escapes control characters so that they print as text.
+pub fn escape(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' => "\\t".to_owned(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_most_of_the_secret() {
+        assert_eq!(mask("ghp_abcdefghijklmnop"), "ghp_a***************");
+        assert_eq!(mask("abc"), "***");
+    }
+
+    #[test]
+    fn escapes_terminal_sequences() {
+        assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(escape("plain"), "plain");
+    }
+}

@@ -1,0 +1,79 @@
+//! JSON and JSON Lines reports.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{ReportOptions, shown_secret, snippet_with, REDACTED};
+use crate::finding::{Finding, Location};
+use crate::scan::Summary;
+
+/// Version of the JSON report layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    id: String,
+    rule: &'a str,
+    name: &'a str,
+    confidence: &'static str,
+    secret: String,
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: &'static str,
+    tool_version: &'static str,
+    findings: Vec<FindingJson<'a>>,
+    summary: &'a Summary,
+}
+
+fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
+    let locations = if options.redact {
+        let secret = finding.secret_text();
+        finding
+            .locations
+            .iter()
+            .map(|l| Location { snippet: snippet_with(&l.snippet, &secret, REDACTED), ..l.clone() })
+            .collect()
+    } else {
+        finding.locations.clone()
+    };
+    FindingJson {
+        id: finding.id(),
+        rule: finding.rule.id(),
+        name: &finding.rule.syntax.name,
+        confidence: finding.rule.syntax.confidence.as_str(),
+        secret: shown_secret(finding, options.redact),
+        locations,
+    }
+}
+
+/// The whole report as one pretty-printed JSON document.
+pub fn write_document(
+    w: &mut dyn Write,
+    options: ReportOptions,
+    findings: &[Finding],
+    summary: &Summary,
+) -> io::Result<()> {
+    let document = Document {
+        version: SCHEMA_VERSION,
+        tool: "leakhound",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        findings: findings.iter().map(|f| to_json(f, options)).collect(),
+        summary,
+    };
+    serde_json::to_writer_pretty(&mut *w, &document)?;
+    writeln!(w)
+}
+
+/// One finding per line.
+pub fn write_lines(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+    for finding in findings {
+        serde_json::to_writer(&mut *w, &to_json(finding, options))?;
+        writeln!(w)?;
+    }
+    Ok(())
+}

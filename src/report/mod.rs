@@ -1,0 +1,54 @@
+//! Reporters: findings and the summary, formatted.
+//!
+//! Reporters format; they match nothing and know nothing of sources.
+
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::finding::Finding;
+use crate::scan::Summary;
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Text for people, coloured on a terminal.
+    Human,
+    /// One JSON document with findings and summary.
+    Json,
+    /// One JSON finding per line.
+    Jsonl,
+}
+
+/// How to write a report.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportOptions {
+    /// The format.
+    pub format: Format,
+    /// Hide secrets completely.
+    pub redact: bool,
+}
+
+/// What stands in for a secret under `--redact`.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Writes a report. `w` decides about colour (an `anstream` stream strips
+/// styles when colour is off).
+pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding], summary: &Summary) -> io::Result<()> {
+    match options.format {
+        Format::Human => human::write(w, options, findings),
+        Format::Json => json::write_document(w, options, findings, summary),
+        Format::Jsonl => json::write_lines(w, options, findings),
+    }
+}
+
+/// The secret as a report shows it: in full, or redacted.
+fn shown_secret(finding: &Finding, redact: bool) -> String {
+    if redact { REDACTED.to_owned() } else { finding.secret_text() }
+}
+
+/// A snippet with the secret replaced by `replacement`.
+fn snippet_with(snippet: &str, secret: &str, replacement: &str) -> String {
+    if secret.is_empty() { snippet.to_owned() } else { snippet.replace(secret, replacement) }
+}

@@ -1,0 +1,471 @@
+//! Rules: the YAML schema in `patterns/`, its loader, and the compiled form.
+//!
+//! Rules are data. This module knows how to read and validate them but
+//! nothing of how they are matched; the matcher depends on it, not the other
+//! way round. Regexes are parsed (cheap) at load time so that a bad rule is
+//! reported at once, and compiled (expensive) only on first use.
+
+mod builtin;
+mod checksum;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use regex::bytes::Regex;
+use serde::{Deserialize, Serialize};
+
+pub use builtin::BUILTIN_FILES;
+pub use checksum::Checksum;
+
+/// How sure a rule is that a match is a real secret.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Often noise; generic detectors.
+    Low,
+    /// Usually a secret.
+    #[default]
+    Medium,
+    /// A provider format that is almost never anything else.
+    High,
+}
+
+impl Confidence {
+    /// The lowercase name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The top of a rule file: `rules: [...]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFileSyntax {
+    /// The rules in the file.
+    pub rules: Vec<RuleSyntax>,
+}
+
+/// One rule as written in YAML.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSyntax {
+    /// Stable kebab-case identifier, unique across all rules.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Regex (Rust `regex` syntax); the group named `secret`, or else the
+    /// first group, is the secret.
+    pub regex: String,
+    /// Literal strings (ASCII case-insensitive), one of which occurs in every
+    /// match. The rule runs only on inputs that contain one of them.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy of the secret in bits per byte.
+    #[serde(default)]
+    pub min_entropy: Option<f32>,
+    /// How sure a match is to be a secret.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// A checksum the secret must satisfy.
+    #[serde(default)]
+    pub checksum: Option<Checksum>,
+    /// Longer explanation.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where the format is documented.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Texts that must produce a finding.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts that must not produce a finding.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+    /// Matches this rule ignores.
+    #[serde(default)]
+    pub allowlist: Option<AllowlistSyntax>,
+}
+
+/// Exceptions, for one rule or for all of them.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowlistSyntax {
+    /// Path globs whose matches are ignored.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Regexes; a secret any of them matches is ignored.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// Words; a secret containing one (ASCII case-insensitive) is ignored.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+}
+
+/// A rule file or rule that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// The file could not be read.
+    #[error("{file}: cannot read rule file: {source}")]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The YAML does not fit the schema.
+    #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Syntax {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A rule is invalid.
+    #[error("{file}: rule '{id}': {message}")]
+    Rule {
+        /// The file.
+        file: PathBuf,
+        /// The rule id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A loaded rule: the syntax plus what is derived from it.
+#[derive(Debug)]
+pub struct Rule {
+    /// The rule as written.
+    pub syntax: RuleSyntax,
+    /// The file it came from (`patterns/x.yml` for built-in rules).
+    pub file: PathBuf,
+    /// Index of the `secret` capture group.
+    pub secret_group: usize,
+    /// Compiled allowlist of the rule.
+    pub allowlist: Allowlist,
+    regex: OnceLock<Regex>,
+}
+
+impl Rule {
+    /// The stable id.
+    pub fn id(&self) -> &str {
+        &self.syntax.id
+    }
+
+    /// The compiled regex, built on first use.
+    ///
+    /// The pattern was validated when the rule was loaded, so compiling can
+    /// only fail on size limits, which [`Rule::compile`] reports.
+    pub fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            build_regex(&self.syntax.regex).expect("regex validated when the rule was loaded")
+        })
+    }
+
+    /// Compiles the regex now, reporting any error.
+    pub fn compile(&self) -> Result<(), String> {
+        if self.regex.get().is_some() {
+            return Ok(());
+        }
+        let regex = build_regex(&self.syntax.regex).map_err(|e| e.to_string())?;
+        let _ = self.regex.set(regex);
+        Ok(())
+    }
+}
+
+fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .size_limit(64 << 20)
+        .dfa_size_limit(16 << 20)
+        .build()
+}
+
+/// A compiled allowlist.
+#[derive(Debug, Default)]
+pub struct Allowlist {
+    /// Path globs.
+    pub paths: Option<globset::GlobSet>,
+    /// Secret regexes.
+    pub regexes: Vec<Regex>,
+    /// Lowercased stop-words.
+    pub stopwords: Vec<String>,
+}
+
+impl Allowlist {
+    /// Compiles an allowlist; `what` names it in error messages.
+    pub fn compile(syntax: &AllowlistSyntax) -> Result<Self, String> {
+        let paths = if syntax.paths.is_empty() {
+            None
+        } else {
+            let mut builder = globset::GlobSetBuilder::new();
+            for glob in &syntax.paths {
+                let glob = globset::GlobBuilder::new(glob)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| format!("allowlist path '{glob}': {e}"))?;
+                builder.add(glob);
+            }
+            Some(builder.build().map_err(|e| e.to_string())?)
+        };
+        let regexes = syntax
+            .regexes
+            .iter()
+            .map(|r| build_regex(r).map_err(|e| format!("allowlist regex '{r}': {e}")))
+            .collect::<Result<_, _>>()?;
+        let stopwords = syntax.stopwords.iter().map(|w| w.to_ascii_lowercase()).collect();
+        Ok(Allowlist { paths, regexes, stopwords })
+    }
+
+    /// Whether a path is allowlisted.
+    pub fn allows_path(&self, path: &str) -> bool {
+        self.paths.as_ref().is_some_and(|set| set.is_match(path))
+    }
+
+    /// Whether a secret is allowlisted.
+    pub fn allows_secret(&self, secret: &[u8]) -> bool {
+        self.regexes.iter().any(|r| r.is_match(secret))
+            || (!self.stopwords.is_empty() && {
+                let lower = secret.to_ascii_lowercase();
+                self.stopwords
+                    .iter()
+                    .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
+            })
+    }
+}
+
+/// An ordered, id-unique collection of rules.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    rules: Vec<Arc<Rule>>,
+}
+
+impl RuleSet {
+    /// The built-in rules embedded from `patterns/`.
+    pub fn builtin() -> Result<Self, RuleError> {
+        let mut set = RuleSet::default();
+        for (name, text) in BUILTIN_FILES {
+            set.extend(parse_file(Path::new(name), text)?)?;
+        }
+        Ok(set)
+    }
+
+    /// Reads and adds the rules of one file.
+    pub fn load_file(&mut self, path: &Path) -> Result<(), RuleError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Io {
+            file: path.to_owned(),
+            source,
+        })?;
+        self.extend(parse_file(path, &text)?)
+    }
+
+    /// Adds rules, rejecting ids already present.
+    pub fn extend(&mut self, rules: Vec<Rule>) -> Result<(), RuleError> {
+        let mut ids: HashSet<String> = self.rules.iter().map(|r| r.id().to_owned()).collect();
+        for rule in rules {
+            if !ids.insert(rule.id().to_owned()) {
+                let first = self.get(rule.id()).map(|r| r.file.display().to_string());
+                return Err(RuleError::Rule {
+                    file: rule.file.clone(),
+                    id: rule.id().to_owned(),
+                    message: match first {
+                        Some(f) => format!("duplicate rule id (already defined in {f})"),
+                        None => "duplicate rule id (defined twice in this file)".to_owned(),
+                    },
+                });
+            }
+            self.rules.push(Arc::new(rule));
+        }
+        Ok(())
+    }
+
+    /// Drops the rules with these ids; returns the ids that did not exist.
+    pub fn disable(&mut self, ids: &[String]) -> Vec<String> {
+        let unknown = ids.iter().filter(|id| self.get(id).is_none()).cloned().collect();
+        self.rules.retain(|r| !ids.iter().any(|id| id == r.id()));
+        unknown
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Arc<Rule>> {
+        self.rules.iter().find(|r| r.id() == id)
+    }
+
+    /// All rules, in load order.
+    pub fn rules(&self) -> &[Arc<Rule>] {
+        &self.rules
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+/// Parses and validates the rules of one YAML file.
+pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
+    let parsed: RuleFileSyntax =
+        serde_norway::from_str(text).map_err(|e| yaml_error(file, &e))?;
+    parsed
+        .rules
+        .into_iter()
+        .map(|syntax| Rule::from_syntax(syntax, file))
+        .collect()
+}
+
+/// Turns a YAML error into a [`RuleError::Syntax`] with its line.
+pub fn yaml_error(file: &Path, error: &serde_norway::Error) -> RuleError {
+    let line = error.location().map(|l| l.line());
+    let mut message = error.to_string();
+    // serde_norway appends " at line X column Y"; the line is shown already.
+    if let Some(pos) = message.find(" at line ") {
+        message.truncate(pos);
+    }
+    RuleError::Syntax { file: file.to_owned(), line, message }
+}
+
+impl Rule {
+    /// Validates a rule read from `file`.
+    pub fn from_syntax(syntax: RuleSyntax, file: &Path) -> Result<Rule, RuleError> {
+        let fail = |message: String| RuleError::Rule {
+            file: file.to_owned(),
+            id: syntax.id.clone(),
+            message,
+        };
+        validate_id(&syntax.id).map_err(&fail)?;
+        if syntax.name.trim().is_empty() {
+            return Err(fail("'name' is empty".to_owned()));
+        }
+        let secret_group = secret_group(&syntax.regex).map_err(&fail)?;
+        if let Some(k) = syntax.keywords.iter().find(|k| k.trim().is_empty()) {
+            return Err(fail(format!("keyword {k:?} is empty")));
+        }
+        if let Some(e) = syntax.min_entropy
+            && !(0.0..=8.0).contains(&e)
+        {
+            return Err(fail(format!("min_entropy {e} is outside 0..=8 bits per byte")));
+        }
+        let allowlist = Allowlist::compile(&syntax.allowlist.clone().unwrap_or_default())
+            .map_err(&fail)?;
+        Ok(Rule { syntax, file: file.to_owned(), secret_group, allowlist, regex: OnceLock::new() })
+    }
+}
+
+fn validate_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err("id must be kebab-case: lowercase letters and digits separated by single '-'".into())
+    }
+}
+
+/// Parses a pattern (cheap, no compilation) and finds its secret group.
+fn secret_group(pattern: &str) -> Result<usize, String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| format!("bad regex:\n{e}"))?;
+    let mut names = Vec::new();
+    collect_groups(&hir, &mut names);
+    if let Some((index, _)) = names.iter().find(|(_, name)| name.as_deref() == Some("secret")) {
+        return Ok(*index as usize);
+    }
+    names
+        .iter()
+        .map(|(index, _)| *index as usize)
+        .min()
+        .ok_or_else(|| "regex has no capture group: name the secret with (?P<secret>...)".into())
+}
+
+fn collect_groups(hir: &regex_syntax::hir::Hir, out: &mut Vec<(u32, Option<String>)>) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(cap) => {
+            out.push((cap.index, cap.name.as_deref().map(str::to_owned)));
+            collect_groups(&cap.sub, out);
+        }
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().for_each(|s| collect_groups(s, out));
+        }
+        HirKind::Repetition(rep) => collect_groups(&rep.sub, out),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(yaml: &str) -> Result<Vec<Rule>, RuleError> {
+        parse_file(Path::new("t.yml"), yaml)
+    }
+
+    #[test]
+    fn finds_named_secret_group() {
+        let rules = one("rules:\n- id: a\n  name: A\n  regex: '(x)(?P<secret>y)'\n").unwrap();
+        assert_eq!(rules[0].secret_group, 2);
+    }
+
+    #[test]
+    fn falls_back_to_first_group() {
+        let rules = one("rules:\n- id: a\n  name: A\n  regex: 'k(?:z)(y+)'\n").unwrap();
+        assert_eq!(rules[0].secret_group, 1);
+    }
+
+    #[test]
+    fn rejects_missing_group() {
+        let err = one("rules:\n- id: a\n  name: A\n  regex: 'abc'\n").unwrap_err();
+        assert!(err.to_string().contains("rule 'a': regex has no capture group"), "{err}");
+    }
+
+    #[test]
+    fn rejects_unknown_key_with_line() {
+        let err = one("rules:\n- id: a\n  name: A\n  regex: '(a)'\n  colour: red\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("t.yml:5:"), "{msg}");
+        assert!(msg.contains("unknown field `colour`"), "{msg}");
+    }
+
+    #[test]
+    fn rejects_bad_id() {
+        let err = one("rules:\n- id: Bad_Id\n  name: A\n  regex: '(a)'\n").unwrap_err();
+        assert!(err.to_string().contains("kebab-case"));
+    }
+
+    #[test]
+    fn rejects_duplicates() {
+        let mut set = RuleSet::default();
+        let yaml = "rules:\n- id: a\n  name: A\n  regex: '(a)'\n- id: a\n  name: B\n  regex: '(b)'\n";
+        let err = set.extend(one(yaml).unwrap()).unwrap_err();
+        assert!(err.to_string().contains("rule 'a': duplicate rule id"), "{err}");
+    }
+
+    #[test]
+    fn builtin_rules_load() {
+        let set = RuleSet::builtin().unwrap();
+        assert!(set.len() >= 100, "only {} built-in rules", set.len());
+    }
+}

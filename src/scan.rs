@@ -1,0 +1,276 @@
+//! Scan orchestration: inputs in, findings and a summary out.
+//!
+//! A source hands each input (a file, standard input, later a git blob) to
+//! [`ChunkScanner::scan`], which runs the matcher and turns matches into
+//! located findings. Per-thread results are merged at the end, so threads
+//! never contend on a lock in the hot path.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::finding::{self, Findings, LineIndex, Location};
+use crate::matcher::{Engine, Match, Matcher};
+
+/// Why an input was not scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Looks binary (a NUL byte near the start).
+    Binary,
+    /// Larger than the size limit.
+    TooLarge,
+    /// Could not be read.
+    Unreadable,
+    /// A symbolic link (not followed).
+    Symlink,
+    /// Neither a file nor a directory (socket, FIFO, device).
+    NotAFile,
+    /// Matched an allowlisted path.
+    Allowlisted,
+    /// The directory walk failed here (permissions, loops).
+    WalkError,
+}
+
+impl SkipReason {
+    /// Words for humans.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too large",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::Symlink => "symlink",
+            SkipReason::NotAFile => "not a regular file",
+            SkipReason::Allowlisted => "allowlisted path",
+            SkipReason::WalkError => "walk error",
+        }
+    }
+}
+
+/// Counts of what a scan did.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Inputs whose content was matched.
+    pub inputs_scanned: u64,
+    /// Bytes matched.
+    pub bytes_scanned: u64,
+    /// Distinct findings reported.
+    pub findings: usize,
+    /// Locations of those findings.
+    pub locations: usize,
+    /// Matches suppressed by an inline allow comment.
+    pub suppressed_inline: u64,
+    /// Inputs not scanned, by reason.
+    pub skipped: BTreeMap<SkipReason, u64>,
+}
+
+impl Summary {
+    /// Records a skipped input.
+    pub fn skip(&mut self, reason: SkipReason) {
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    /// Total skipped inputs.
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+
+    /// Adds another summary's counts.
+    pub fn merge(&mut self, other: &Summary) {
+        self.inputs_scanned += other.inputs_scanned;
+        self.bytes_scanned += other.bytes_scanned;
+        self.suppressed_inline += other.suppressed_inline;
+        for (reason, n) in &other.skipped {
+            *self.skipped.entry(*reason).or_default() += n;
+        }
+    }
+
+    /// One line for stderr: what was scanned, found and skipped.
+    pub fn line(&self, elapsed: Duration) -> String {
+        let mut s = format!(
+            "{} finding{} ({} location{}) in {} input{}, {} scanned in {:.2}s",
+            self.findings,
+            plural(self.findings as u64),
+            self.locations,
+            plural(self.locations as u64),
+            self.inputs_scanned,
+            plural(self.inputs_scanned),
+            HumanBytes(self.bytes_scanned),
+            elapsed.as_secs_f64(),
+        );
+        if self.skipped_total() > 0 {
+            let parts: Vec<String> =
+                self.skipped.iter().map(|(r, n)| format!("{n} {}", r.describe())).collect();
+            s.push_str(&format!("; skipped {}: {}", self.skipped_total(), parts.join(", ")));
+        }
+        if self.suppressed_inline > 0 {
+            s.push_str(&format!("; {} suppressed inline", self.suppressed_inline));
+        }
+        s
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Byte counts for humans (`1.5 MiB`).
+pub struct HumanBytes(pub u64);
+
+impl fmt::Display for HumanBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+        let mut value = self.0 as f64;
+        let mut unit = 0;
+        while value >= 1024.0 && unit + 1 < UNITS.len() {
+            value /= 1024.0;
+            unit += 1;
+        }
+        if unit == 0 { write!(f, "{} B", self.0) } else { write!(f, "{value:.1} {}", UNITS[unit]) }
+    }
+}
+
+/// Where an input came from, as reports show it.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin<'a> {
+    /// Path shown in reports.
+    pub display: &'a str,
+    /// Path relative to the project root, for allowlists and fingerprints.
+    pub relative: &'a str,
+}
+
+/// Per-thread scanning state: a matcher, its scratch space, and results.
+pub struct ChunkScanner<'e> {
+    matcher: Matcher<'e>,
+    matches: Vec<Match>,
+    /// Findings so far.
+    pub findings: Findings,
+    /// Counts so far.
+    pub summary: Summary,
+}
+
+/// Bytes looked at to decide whether content is binary (as git does).
+const BINARY_PROBE: usize = 8000;
+
+/// Whether content looks binary: a NUL byte in its first 8000 bytes.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some()
+}
+
+impl<'e> ChunkScanner<'e> {
+    /// A scanner for the calling thread.
+    pub fn new(engine: &'e Engine) -> Self {
+        ChunkScanner {
+            matcher: engine.matcher(),
+            matches: Vec::new(),
+            findings: Findings::default(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Scans one input; binary content is skipped and counted.
+    pub fn scan(&mut self, bytes: &[u8], origin: Origin<'_>) {
+        if looks_binary(bytes) {
+            log::debug!("{}: skipped: binary", origin.display);
+            self.summary.skip(SkipReason::Binary);
+            return;
+        }
+        self.summary.inputs_scanned += 1;
+        self.summary.bytes_scanned += bytes.len() as u64;
+        self.matches.clear();
+        self.matcher.find(bytes, &mut self.matches);
+        let engine = self.matcher.engine();
+        let mut lines = LineIndex::new(bytes);
+        for m in &self.matches {
+            let rule = &engine.rules()[m.rule];
+            if rule.allowlist.allows_path(origin.relative) {
+                continue;
+            }
+            if finding::inline_allowed(bytes, m.span.clone()) {
+                self.summary.suppressed_inline += 1;
+                continue;
+            }
+            let secret = &bytes[m.secret.clone()];
+            let (line, column) = lines.locate(m.secret.start);
+            let line_range = lines.line_range(m.secret.start);
+            let (end_line, end_column) = lines.locate(m.secret.end);
+            let location = Location {
+                path: origin.display.to_owned(),
+                line,
+                column,
+                end_line,
+                end_column,
+                fingerprint: finding::fingerprint(rule.id(), secret, origin.relative),
+                snippet: finding::snippet(bytes, line_range, m.secret.clone()),
+            };
+            self.findings.add(m.rule, rule, secret, location);
+        }
+    }
+
+    /// Whether the global allowlist excludes this project-relative path.
+    pub fn allows_path(&self, relative: &str) -> bool {
+        self.matcher.engine().global_allowlist().allows_path(relative)
+    }
+
+    /// Records an input that was not scanned.
+    pub fn skip(&mut self, reason: SkipReason) {
+        self.summary.skip(reason);
+    }
+
+    /// Findings and counts of this thread.
+    pub fn finish(self) -> (Findings, Summary) {
+        (self.findings, self.summary)
+    }
+}
+
+/// Merges per-thread results.
+pub fn merge(
+    (mut findings, mut summary): (Findings, Summary),
+    (other_findings, other_summary): (Findings, Summary),
+) -> (Findings, Summary) {
+    findings.merge(other_findings);
+    summary.merge(&other_summary);
+    (findings, summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Allowlist, RuleSet};
+
+    #[test]
+    fn binary_detection() {
+        assert!(looks_binary(b"PNG\0\x01"));
+        assert!(!looks_binary("héllo".as_bytes()));
+        let mut late_nul = vec![b'a'; 9000];
+        late_nul[8500] = 0;
+        assert!(!looks_binary(&late_nul));
+    }
+
+    #[test]
+    fn summary_line() {
+        let mut s = Summary { inputs_scanned: 3, bytes_scanned: 2048, findings: 1, locations: 2, ..Summary::default() };
+        s.skip(SkipReason::Binary);
+        assert_eq!(
+            s.line(Duration::from_millis(10)),
+            "1 finding (2 locations) in 3 inputs, 2.0 KiB scanned in 0.01s; skipped 1: 1 binary"
+        );
+    }
+
+    #[test]
+    fn locates_and_suppresses() {
+        let rules = RuleSet::builtin().unwrap();
+        let engine = Engine::new(&rules, Allowlist::default());
+        let mut scanner = ChunkScanner::new(&engine);
+        let token = "glpat-Zq8vR2mLx7Tb4nWc9YkP";
+        let text = format!("a\nx = '{token}'\ny = '{token}' # leakhound:allow\n");
+        scanner.scan(text.as_bytes(), Origin { display: "f", relative: "f" });
+        let (findings, summary) = scanner.finish();
+        let findings = findings.into_sorted();
+        assert_eq!(findings.len(), 1);
+        assert_eq!((findings[0].locations[0].line, findings[0].locations[0].column), (2, 6));
+        assert_eq!(summary.suppressed_inline, 1);
+    }
+}
