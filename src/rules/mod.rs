@@ -58,6 +58,10 @@ pub struct RuleFileSyntax {
 }
 
 /// One rule as written in YAML.
+///
+/// Regexes are compiled in ASCII mode: `\\w`, `\\d`, `\\s`, `\\b` and `(?i)`
+/// are ASCII-only and `.` matches any byte but `\\n`. Secrets are ASCII, and
+/// ASCII mode keeps the fast DFA engines usable on non-ASCII input.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSyntax {
@@ -189,6 +193,7 @@ impl Rule {
 
 fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
     regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
         .size_limit(64 << 20)
         .dfa_size_limit(16 << 20)
         .build()
@@ -385,6 +390,7 @@ fn validate_id(id: &str) -> Result<(), String> {
 fn secret_group(pattern: &str) -> Result<usize, String> {
     let hir = regex_syntax::ParserBuilder::new()
         .utf8(false)
+        .unicode(false)
         .build()
         .parse(pattern)
         .map_err(|e| format!("bad regex:\n{e}"))?;
