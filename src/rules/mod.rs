@@ -59,8 +59,8 @@ pub struct RuleFileSyntax {
 
 /// One rule as written in YAML.
 ///
-/// Regexes are compiled in ASCII mode: `\\w`, `\\d`, `\\s`, `\\b` and `(?i)`
-/// are ASCII-only and `.` matches any byte but `\\n`. Secrets are ASCII, and
+/// Regexes are compiled in ASCII mode: `\w`, `\d`, `\s`, `\b` and `(?i)`
+/// are ASCII-only and `.` matches any byte but `\n`. Secrets are ASCII, and
 /// ASCII mode keeps the fast DFA engines usable on non-ASCII input.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
