@@ -20,10 +20,16 @@ fn main() {
     let mut table = String::from("&[\n");
     for name in &names {
         let path = dir.join(name);
-        writeln!(table, "    ({:?}, include_str!({:?})),", format!("patterns/{name}"), path)
-            .expect("writing to a String cannot fail");
+        writeln!(
+            table,
+            "    ({:?}, include_str!({:?})),",
+            format!("patterns/{name}"),
+            path
+        )
+        .expect("writing to a String cannot fail");
     }
     table.push(']');
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
+    let out =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(out, table).expect("OUT_DIR is writable");
 }

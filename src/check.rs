@@ -33,7 +33,11 @@ pub fn check(set: &RuleSet, selected: impl Fn(&Rule) -> bool) -> Vec<Problem> {
             continue;
         }
         let mut problem = |message: String| {
-            problems.push(Problem { file: rule.file.display().to_string(), id: rule.id().to_owned(), message });
+            problems.push(Problem {
+                file: rule.file.display().to_string(),
+                id: rule.id().to_owned(),
+                message,
+            });
         };
         if let Err(e) = rule.compile() {
             problem(format!("regex does not compile: {e}"));
@@ -52,12 +56,18 @@ pub fn check(set: &RuleSet, selected: impl Fn(&Rule) -> bool) -> Vec<Problem> {
         };
         for (n, example) in rule.syntax.examples.iter().enumerate() {
             if !fires(example) {
-                problem(format!("example {} does not produce a finding: {example:?}", n + 1));
+                problem(format!(
+                    "example {} does not produce a finding: {example:?}",
+                    n + 1
+                ));
             }
         }
         for (n, example) in rule.syntax.negative_examples.iter().enumerate() {
             if fires(example) {
-                problem(format!("negative example {} produces a finding: {example:?}", n + 1));
+                problem(format!(
+                    "negative example {} produces a finding: {example:?}",
+                    n + 1
+                ));
             }
         }
     }

@@ -129,19 +129,27 @@ pub enum ListFormat {
 /// lowercase accepted).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(digits);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("'{text}' is not a size: use a number of bytes, e.g. 1048576, 512K, 64M, 1G"))?;
+    let number: u64 = number.parse().map_err(|_| {
+        format!("'{text}' is not a size: use a number of bytes, e.g. 1048576, 512K, 64M, 1G")
+    })?;
     let shift = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 0,
         "k" | "kb" | "kib" => 10,
         "m" | "mb" | "mib" => 20,
         "g" | "gb" | "gib" => 30,
-        _ => return Err(format!("'{text}': unknown size unit '{unit}' (use K, M or G)")),
+        _ => {
+            return Err(format!(
+                "'{text}': unknown size unit '{unit}' (use K, M or G)"
+            ));
+        }
     };
-    number.checked_mul(1 << shift).ok_or_else(|| format!("'{text}' is too large"))
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("'{text}' is too large"))
 }
 
 #[cfg(test)]

@@ -71,19 +71,28 @@ impl Config {
 
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, RuleError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| RuleError::Io { file: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Io {
+            file: path.to_owned(),
+            source,
+        })?;
         Config::parse(path, &text)
     }
 
     /// Validates configuration text read from `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Config, RuleError> {
         let syntax: ConfigSyntax = if text.trim().is_empty() {
-            ConfigSyntax { extend_default: true, ..ConfigSyntax::default() }
+            ConfigSyntax {
+                extend_default: true,
+                ..ConfigSyntax::default()
+            }
         } else {
             serde_norway::from_str(text).map_err(|e| crate::rules::yaml_error(path, &e))?
         };
-        let mut rules = if syntax.extend_default { RuleSet::builtin()? } else { RuleSet::default() };
+        let mut rules = if syntax.extend_default {
+            RuleSet::builtin()?
+        } else {
+            RuleSet::default()
+        };
         let unknown = rules.disable(&syntax.disable);
         if let Some(id) = unknown.first() {
             return Err(RuleError::Syntax {
@@ -98,12 +107,18 @@ impl Config {
             .map(|r| Rule::from_syntax(r, path))
             .collect::<Result<Vec<_>, _>>()?;
         rules.extend(extra)?;
-        let allowlist = Allowlist::compile(&syntax.allowlist).map_err(|message| RuleError::Syntax {
-            file: path.to_owned(),
-            line: None,
-            message: format!("allowlist: {message}"),
-        })?;
-        Ok(Config { file: Some(path.to_owned()), rules, allowlist, max_file_size: syntax.max_file_size })
+        let allowlist =
+            Allowlist::compile(&syntax.allowlist).map_err(|message| RuleError::Syntax {
+                file: path.to_owned(),
+                line: None,
+                message: format!("allowlist: {message}"),
+            })?;
+        Ok(Config {
+            file: Some(path.to_owned()),
+            rules,
+            allowlist,
+            max_file_size: syntax.max_file_size,
+        })
     }
 }
 
@@ -123,7 +138,9 @@ mod tests {
 
     #[test]
     fn unknown_key_names_file_line_and_key() {
-        let err = parse("allowlist:\n  paths: []\n  pathz: []\n").unwrap_err().to_string();
+        let err = parse("allowlist:\n  paths: []\n  pathz: []\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with(".leakhound.yml:3:"), "{err}");
         assert!(err.contains("unknown field `pathz`"), "{err}");
     }
@@ -136,7 +153,9 @@ mod tests {
 
     #[test]
     fn bad_glob_is_an_error() {
-        let err = parse("allowlist:\n  paths: ['a/[']\n").unwrap_err().to_string();
+        let err = parse("allowlist:\n  paths: ['a/[']\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("allowlist path 'a/['"), "{err}");
     }
 

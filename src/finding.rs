@@ -9,8 +9,11 @@ use sha2::{Digest, Sha256};
 use crate::rules::Rule;
 
 /// Markers that suppress a match on their line.
-pub const INLINE_ALLOW_MARKERS: &[&str] =
-    &["leakhound:allow", "gitleaks:allow", "pragma: allowlist secret"];
+pub const INLINE_ALLOW_MARKERS: &[&str] = &[
+    "leakhound:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
 
 /// One place a secret occurs.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,7 +75,12 @@ pub fn secret_hash(rule_id: &str, secret: &[u8]) -> String {
 
 /// Fingerprint of a secret at a path (see [`Location::fingerprint`]).
 pub fn fingerprint(rule_id: &str, secret: &[u8], path: &str) -> String {
-    hex_digest(&[b"leakhound-location-v1", rule_id.as_bytes(), secret, path.as_bytes()])
+    hex_digest(&[
+        b"leakhound-location-v1",
+        rule_id.as_bytes(),
+        secret,
+        path.as_bytes(),
+    ])
 }
 
 /// Collects located matches into findings, one per rule and secret.
@@ -86,7 +94,11 @@ impl Findings {
     pub fn add(&mut self, rule_index: usize, rule: &Arc<Rule>, secret: &[u8], location: Location) {
         self.by_key
             .entry((rule_index, secret.to_vec()))
-            .or_insert_with(|| Finding { rule: rule.clone(), secret: secret.to_vec(), locations: Vec::new() })
+            .or_insert_with(|| Finding {
+                rule: rule.clone(),
+                secret: secret.to_vec(),
+                locations: Vec::new(),
+            })
             .locations
             .push(location);
     }
@@ -116,12 +128,18 @@ impl Findings {
             })
             .collect();
         findings.sort_by(|a, b| {
-            (&a.locations[0].path, a.locations[0].line, a.locations[0].column, a.rule.id()).cmp(&(
-                &b.locations[0].path,
-                b.locations[0].line,
-                b.locations[0].column,
-                b.rule.id(),
-            ))
+            (
+                &a.locations[0].path,
+                a.locations[0].line,
+                a.locations[0].column,
+                a.rule.id(),
+            )
+                .cmp(&(
+                    &b.locations[0].path,
+                    b.locations[0].line,
+                    b.locations[0].column,
+                    b.rule.id(),
+                ))
         });
         findings
     }
@@ -138,7 +156,12 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     /// An index at the start of `haystack`.
     pub fn new(haystack: &'a [u8]) -> Self {
-        LineIndex { haystack, offset: 0, line: 1, line_start: 0 }
+        LineIndex {
+            haystack,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
     }
 
     /// `(line, column)` of `offset`, both 1-based; the column counts
@@ -162,7 +185,11 @@ impl<'a> LineIndex<'a> {
         let start = memchr::memrchr(b'\n', &self.haystack[..offset]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &self.haystack[offset..])
             .map_or(self.haystack.len(), |i| offset + i);
-        let end = if end > start && self.haystack[end - 1] == b'\r' { end - 1 } else { end };
+        let end = if end > start && self.haystack[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         start..end
     }
 }
@@ -175,9 +202,12 @@ fn char_count(bytes: &[u8]) -> usize {
 /// Whether any line spanned by `range` carries an inline allow marker.
 pub fn inline_allowed(haystack: &[u8], range: std::ops::Range<usize>) -> bool {
     let start = memchr::memrchr(b'\n', &haystack[..range.start]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &haystack[range.end..]).map_or(haystack.len(), |i| range.end + i);
+    let end =
+        memchr::memchr(b'\n', &haystack[range.end..]).map_or(haystack.len(), |i| range.end + i);
     let lines = &haystack[start..end];
-    INLINE_ALLOW_MARKERS.iter().any(|m| memchr::memmem::find(lines, m.as_bytes()).is_some())
+    INLINE_ALLOW_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(lines, m.as_bytes()).is_some())
 }
 
 /// Most bytes of a line kept in a snippet.
@@ -185,7 +215,11 @@ const SNIPPET_MAX: usize = 160;
 
 /// The line around `secret`, cut to at most [`SNIPPET_MAX`] bytes plus the
 /// secret itself, as text.
-pub fn snippet(haystack: &[u8], line: std::ops::Range<usize>, secret: std::ops::Range<usize>) -> String {
+pub fn snippet(
+    haystack: &[u8],
+    line: std::ops::Range<usize>,
+    secret: std::ops::Range<usize>,
+) -> String {
     let margin = SNIPPET_MAX / 2;
     let start = line.start.max(secret.start.saturating_sub(margin));
     let end = line.end.min(secret.end.saturating_add(margin)).max(start);
@@ -225,7 +259,7 @@ mod tests {
         let text = "a\nbé c\r\nxyz".as_bytes();
         let mut index = LineIndex::new(text);
         assert_eq!(index.locate(0), (1, 1));
-        assert_eq!(index.locate(5), (2, 4));
+        assert_eq!(index.locate(5), (2, 3));
         assert_eq!(index.locate(9), (3, 1));
         assert_eq!(index.locate(2), (2, 1));
         assert_eq!(index.line_range(3), 2..7);

@@ -101,9 +101,16 @@ impl Summary {
             elapsed.as_secs_f64(),
         );
         if self.skipped_total() > 0 {
-            let parts: Vec<String> =
-                self.skipped.iter().map(|(r, n)| format!("{n} {}", r.describe())).collect();
-            s.push_str(&format!("; skipped {}: {}", self.skipped_total(), parts.join(", ")));
+            let parts: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(r, n)| format!("{n} {}", r.describe()))
+                .collect();
+            s.push_str(&format!(
+                "; skipped {}: {}",
+                self.skipped_total(),
+                parts.join(", ")
+            ));
         }
         if self.suppressed_inline > 0 {
             s.push_str(&format!("; {} suppressed inline", self.suppressed_inline));
@@ -128,7 +135,11 @@ impl fmt::Display for HumanBytes {
             value /= 1024.0;
             unit += 1;
         }
-        if unit == 0 { write!(f, "{} B", self.0) } else { write!(f, "{value:.1} {}", UNITS[unit]) }
+        if unit == 0 {
+            write!(f, "{} B", self.0)
+        } else {
+            write!(f, "{value:.1} {}", UNITS[unit])
+        }
     }
 }
 
@@ -211,7 +222,10 @@ impl<'e> ChunkScanner<'e> {
 
     /// Whether the global allowlist excludes this project-relative path.
     pub fn allows_path(&self, relative: &str) -> bool {
-        self.matcher.engine().global_allowlist().allows_path(relative)
+        self.matcher
+            .engine()
+            .global_allowlist()
+            .allows_path(relative)
     }
 
     /// Records an input that was not scanned.
@@ -251,7 +265,13 @@ mod tests {
 
     #[test]
     fn summary_line() {
-        let mut s = Summary { inputs_scanned: 3, bytes_scanned: 2048, findings: 1, locations: 2, ..Summary::default() };
+        let mut s = Summary {
+            inputs_scanned: 3,
+            bytes_scanned: 2048,
+            findings: 1,
+            locations: 2,
+            ..Summary::default()
+        };
         s.skip(SkipReason::Binary);
         assert_eq!(
             s.line(Duration::from_millis(10)),
@@ -266,11 +286,23 @@ mod tests {
         let mut scanner = ChunkScanner::new(&engine);
         let token = "glpat-Zq8vR2mLx7Tb4nWc9YkP";
         let text = format!("a\nx = '{token}'\ny = '{token}' # leakhound:allow\n");
-        scanner.scan(text.as_bytes(), Origin { display: "f", relative: "f" });
+        scanner.scan(
+            text.as_bytes(),
+            Origin {
+                display: "f",
+                relative: "f",
+            },
+        );
         let (findings, summary) = scanner.finish();
         let findings = findings.into_sorted();
         assert_eq!(findings.len(), 1);
-        assert_eq!((findings[0].locations[0].line, findings[0].locations[0].column), (2, 6));
+        assert_eq!(
+            (
+                findings[0].locations[0].line,
+                findings[0].locations[0].column
+            ),
+            (2, 6)
+        );
         assert_eq!(summary.suppressed_inline, 1);
     }
 }

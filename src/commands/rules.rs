@@ -55,7 +55,11 @@ fn list(format: ListFormat, config: Option<&Path>) -> anyhow::Result<ExitCode> {
             let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);
             writeln!(out, "{:width$}  {:10}  NAME", "ID", "CONFIDENCE")?;
             for row in &rows {
-                writeln!(out, "{:width$}  {:10}  {}", row.id, row.confidence, row.name)?;
+                writeln!(
+                    out,
+                    "{:width$}  {:10}  {}",
+                    row.id, row.confidence, row.name
+                )?;
             }
         }
     }
@@ -76,7 +80,9 @@ fn check(file: Option<&Path>) -> anyhow::Result<ExitCode> {
             // patterns/ file) replaces them.
             set.disable(&ids);
             set.extend(rules)?;
-            check::check(&set, |r| ids.iter().any(|id| id == r.id()) && r.file == path)
+            check::check(&set, |r| {
+                ids.iter().any(|id| id == r.id()) && r.file == path
+            })
         }
     };
     let checked = match file {
@@ -86,11 +92,18 @@ fn check(file: Option<&Path>) -> anyhow::Result<ExitCode> {
     for problem in &problems {
         eprintln!("leakhound: {problem}");
     }
-    if problems.is_empty() {
-        eprintln!("leakhound: {checked} rules checked: no problems");
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!("leakhound: {checked} rules checked: {} problems", problems.len());
-        Ok(ExitCode::from(1))
+    let rules = if checked == 1 { "rule" } else { "rules" };
+    match problems.len() {
+        0 => {
+            eprintln!("leakhound: {checked} {rules} checked: no problems");
+            Ok(ExitCode::SUCCESS)
+        }
+        n => {
+            eprintln!(
+                "leakhound: {checked} {rules} checked: {n} problem{}",
+                if n == 1 { "" } else { "s" }
+            );
+            Ok(ExitCode::from(1))
+        }
     }
 }

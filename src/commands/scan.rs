@@ -24,11 +24,21 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let stdin = args.path.as_os_str() == "-";
     if !stdin && !args.path.exists() && !args.path.is_symlink() {
-        bail!("cannot scan '{}': no such file or directory", args.path.display());
+        bail!(
+            "cannot scan '{}': no such file or directory",
+            args.path.display()
+        );
     }
-    let root = if stdin { source::project_root(Path::new(".")) } else { source::project_root(&args.path) };
+    let root = if stdin {
+        source::project_root(Path::new("."))
+    } else {
+        source::project_root(&args.path)
+    };
     let config = load_config(args, &root)?;
-    let max_file_size = args.max_file_size.or(config.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let max_file_size = args
+        .max_file_size
+        .or(config.max_file_size)
+        .unwrap_or(DEFAULT_MAX_FILE_SIZE);
     let engine = Engine::new(&config.rules, config.allowlist);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -39,7 +49,11 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
             source::fs::scan_reader(&engine, std::io::stdin().lock(), max_file_size)
                 .context("cannot read standard input")
         } else {
-            let options = FsOptions { root, max_file_size, respect_ignore: !args.no_ignore };
+            let options = FsOptions {
+                root,
+                max_file_size,
+                respect_ignore: !args.no_ignore,
+            };
             Ok(source::fs::scan_path(&engine, &args.path, &options))
         }
     })?;
@@ -50,7 +64,11 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if !global.quiet {
         eprintln!("leakhound: {}", summary.line(started.elapsed()));
     }
-    Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn load_config(args: &ScanArgs, root: &Path) -> anyhow::Result<Config> {
@@ -58,7 +76,11 @@ fn load_config(args: &ScanArgs, root: &Path) -> anyhow::Result<Config> {
         Some(path) => Config::load(path)?,
         None => {
             let path = root.join(CONFIG_FILE);
-            if path.is_file() { Config::load(&path)? } else { Config::builtin()? }
+            if path.is_file() {
+                Config::load(&path)?
+            } else {
+                Config::builtin()?
+            }
         }
     };
     if let Some(file) = &config.file {
@@ -73,7 +95,10 @@ fn filter_confidence(findings: Vec<Finding>, min: MinConfidence) -> Vec<Finding>
         MinConfidence::Medium => Confidence::Medium,
         MinConfidence::High => Confidence::High,
     };
-    findings.into_iter().filter(|f| f.rule.syntax.confidence >= min).collect()
+    findings
+        .into_iter()
+        .filter(|f| f.rule.syntax.confidence >= min)
+        .collect()
 }
 
 fn write_report(args: &ScanArgs, findings: &[Finding], summary: &Summary) -> anyhow::Result<()> {
@@ -82,7 +107,10 @@ fn write_report(args: &ScanArgs, findings: &[Finding], summary: &Summary) -> any
         OutputFormat::Json => Format::Json,
         OutputFormat::Jsonl => Format::Jsonl,
     };
-    let options = ReportOptions { format, redact: args.redact };
+    let options = ReportOptions {
+        format,
+        redact: args.redact,
+    };
     match &args.output {
         Some(path) => {
             let file = create_private(path)

@@ -56,7 +56,10 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if DOCUMENTED_EXAMPLES.iter().any(|e| e.as_bytes() == secret) {
         return true;
     }
-    if TEMPLATE_MARKERS.iter().any(|m| memchr::memmem::find(secret, m.as_bytes()).is_some()) {
+    if TEMPLATE_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(secret, m.as_bytes()).is_some())
+    {
         return true;
     }
     if secret.first() == Some(&b'<') && secret.last() == Some(&b'>') {
@@ -66,7 +69,10 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     let lower = &mut lower[..secret.len().min(256)];
     lower.copy_from_slice(&secret[..lower.len()]);
     lower.make_ascii_lowercase();
-    if PLACEHOLDER_WORDS.iter().any(|w| memchr::memmem::find(lower, w.as_bytes()).is_some()) {
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(lower, w.as_bytes()).is_some())
+    {
         return true;
     }
     longest_run(secret) >= 6 || longest_sequence(secret) >= 6 || few_distinct(secret)
@@ -93,8 +99,16 @@ fn longest_sequence(bytes: &[u8]) -> usize {
     for pair in bytes.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let alnum = a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric();
-        up = if alnum && b == a.wrapping_add(1) { up + 1 } else { 1 };
-        down = if alnum && a == b.wrapping_add(1) { down + 1 } else { 1 };
+        up = if alnum && b == a.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if alnum && a == b.wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
         best = best.max(up).max(down);
     }
     best
@@ -142,7 +156,11 @@ mod tests {
 
     #[test]
     fn random_values_are_not_placeholders() {
-        for s in ["q8Zr2LmN5vXc0Tb7", "sk_live_51Hq8Zr2LmN5vXc0Tb7Yw3Pd", "9f86d081884c7d659a2feaa0c55ad015"] {
+        for s in [
+            "q8Zr2LmN5vXc0Tb7",
+            "sk_live_51Hq8Zr2LmN5vXc0Tb7Yw3Pd",
+            "9f86d081884c7d659a2feaa0c55ad015",
+        ] {
             assert!(!is_placeholder(s.as_bytes()), "{s} is not a placeholder");
         }
     }

@@ -71,7 +71,14 @@ impl Engine {
                 .expect("keyword automaton fits the default limits")
         });
         let with_keywords = rules.len() - always.len();
-        Engine { rules, prefilter, keyword_rules, always, with_keywords, global }
+        Engine {
+            rules,
+            prefilter,
+            keyword_rules,
+            always,
+            with_keywords,
+            global,
+        }
     }
 
     /// The rules, indexed by [`Match::rule`].
@@ -132,7 +139,9 @@ impl Matcher<'_> {
             self.candidate[rule] = true;
             self.candidates.push(rule);
         }
-        let Some(prefilter) = &self.engine.prefilter else { return };
+        let Some(prefilter) = &self.engine.prefilter else {
+            return;
+        };
         let mut found = 0;
         for hit in prefilter.find_overlapping_iter(haystack) {
             for &rule in &self.engine.keyword_rules[hit.pattern().as_usize()] {
@@ -155,15 +164,27 @@ impl Matcher<'_> {
         let locs = self.captures[index].get_or_insert_with(|| regex.capture_locations());
         let mut at = 0;
         while at <= haystack.len() {
-            let Some(m) = regex.captures_read_at(locs, haystack, at) else { break };
-            at = if m.end() > m.start() { m.end() } else { m.end() + 1 };
-            let Some((start, end)) = locs.get(rule.secret_group) else { continue };
+            let Some(m) = regex.captures_read_at(locs, haystack, at) else {
+                break;
+            };
+            at = if m.end() > m.start() {
+                m.end()
+            } else {
+                m.end() + 1
+            };
+            let Some((start, end)) = locs.get(rule.secret_group) else {
+                continue;
+            };
             if start == end {
                 continue;
             }
             let secret = &haystack[start..end];
             if accepts(rule, &self.engine.global, secret) {
-                out.push(Match { rule: index, span: m.start()..m.end(), secret: start..end });
+                out.push(Match {
+                    rule: index,
+                    span: m.start()..m.end(),
+                    secret: start..end,
+                });
             }
         }
     }
@@ -181,7 +202,9 @@ fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8]) -> bool {
     {
         return false;
     }
-    !is_placeholder(secret) && !rule.allowlist.allows_secret(secret) && !global.allows_secret(secret)
+    !is_placeholder(secret)
+        && !rule.allowlist.allows_secret(secret)
+        && !global.allows_secret(secret)
 }
 
 /// Where two matches claim overlapping secrets, the one from the less
@@ -219,7 +242,8 @@ mod tests {
 
     fn engine(yaml: &str) -> Engine {
         let mut set = RuleSet::default();
-        set.extend(crate::rules::parse_file(Path::new("t.yml"), yaml).unwrap()).unwrap();
+        set.extend(crate::rules::parse_file(Path::new("t.yml"), yaml).unwrap())
+            .unwrap();
         Engine::new(&set, Allowlist::default())
     }
 
@@ -246,14 +270,22 @@ mod tests {
         m.find(b"x TOK_q1w2e3r4 y", &mut out);
         assert!(out.is_empty(), "regex is case-sensitive, keyword is not");
         m.find(b"x tok_q1w2e3r4 y", &mut out);
-        assert_eq!(out, vec![Match { rule: 0, span: 2..14, secret: 2..14 }]);
+        assert_eq!(
+            out,
+            vec![Match {
+                rule: 0,
+                span: 2..14,
+                secret: 2..14
+            }]
+        );
     }
 
     #[test]
     fn confident_rule_shadows_generic_one() {
         let e = engine(TWO_RULES);
         let mut out = Vec::new();
-        e.matcher().find(b"key = tok_q1w2e3r4\nkey = zz9yy8xx7", &mut out);
+        e.matcher()
+            .find(b"key = tok_q1w2e3r4\nkey = zz9yy8xx7", &mut out);
         let rules: Vec<_> = out.iter().map(|m| e.rules()[m.rule].id()).collect();
         assert_eq!(rules, ["tok", "generic"]);
     }

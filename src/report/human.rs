@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{ReportOptions, snippet_with, REDACTED};
+use super::{REDACTED, ReportOptions, snippet_with};
 use crate::finding::Finding;
 use crate::rules::Confidence;
 
@@ -39,7 +39,11 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
         rule.confidence
     )?;
     let secret = finding.secret_text();
-    let shown = if options.redact { REDACTED.to_owned() } else { mask(&secret) };
+    let shown = if options.redact {
+        REDACTED.to_owned()
+    } else {
+        mask(&secret)
+    };
     writeln!(w, "  secret {SECRET}{}{SECRET:#}", escape(&shown))?;
     for location in &finding.locations {
         writeln!(

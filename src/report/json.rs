@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{ReportOptions, shown_secret, snippet_with, REDACTED};
+use super::{REDACTED, ReportOptions, shown_secret, snippet_with};
 use crate::finding::{Finding, Location};
 use crate::scan::Summary;
 
@@ -36,7 +36,10 @@ fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
         finding
             .locations
             .iter()
-            .map(|l| Location { snippet: snippet_with(&l.snippet, &secret, REDACTED), ..l.clone() })
+            .map(|l| Location {
+                snippet: snippet_with(&l.snippet, &secret, REDACTED),
+                ..l.clone()
+            })
             .collect()
     } else {
         finding.locations.clone()
@@ -70,7 +73,11 @@ pub fn write_document(
 }
 
 /// One finding per line.
-pub fn write_lines(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+pub fn write_lines(
+    w: &mut dyn Write,
+    options: ReportOptions,
+    findings: &[Finding],
+) -> io::Result<()> {
     for finding in findings {
         serde_json::to_writer(&mut *w, &to_json(finding, options))?;
         writeln!(w)?;

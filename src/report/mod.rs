@@ -35,7 +35,12 @@ pub const REDACTED: &str = "[REDACTED]";
 
 /// Writes a report. `w` decides about colour (an `anstream` stream strips
 /// styles when colour is off).
-pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding], summary: &Summary) -> io::Result<()> {
+pub fn write(
+    w: &mut dyn Write,
+    options: ReportOptions,
+    findings: &[Finding],
+    summary: &Summary,
+) -> io::Result<()> {
     match options.format {
         Format::Human => human::write(w, options, findings),
         Format::Json => json::write_document(w, options, findings, summary),
@@ -45,10 +50,18 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding], su
 
 /// The secret as a report shows it: in full, or redacted.
 fn shown_secret(finding: &Finding, redact: bool) -> String {
-    if redact { REDACTED.to_owned() } else { finding.secret_text() }
+    if redact {
+        REDACTED.to_owned()
+    } else {
+        finding.secret_text()
+    }
 }
 
 /// A snippet with the secret replaced by `replacement`.
 fn snippet_with(snippet: &str, secret: &str, replacement: &str) -> String {
-    if secret.is_empty() { snippet.to_owned() } else { snippet.replace(secret, replacement) }
+    if secret.is_empty() {
+        snippet.to_owned()
+    } else {
+        snippet.replace(secret, replacement)
+    }
 }

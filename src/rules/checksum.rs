@@ -53,7 +53,10 @@ mod tests {
     use super::*;
 
     fn token(prefix: &str, random: &str) -> String {
-        format!("{prefix}{random}{}", base62(u64::from(crc32fast::hash(random.as_bytes())), 6))
+        format!(
+            "{prefix}{random}{}",
+            base62(u64::from(crc32fast::hash(random.as_bytes())), 6)
+        )
     }
 
     #[test]

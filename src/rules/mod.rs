@@ -6,7 +6,7 @@
 //! reported at once, and compiled (expensive) only on first use.
 
 mod builtin;
-mod checksum;
+pub mod checksum;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -20,7 +20,9 @@ pub use builtin::BUILTIN_FILES;
 pub use checksum::Checksum;
 
 /// How sure a rule is that a match is a real secret.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     /// Often noise; generic detectors.
@@ -231,8 +233,16 @@ impl Allowlist {
             .iter()
             .map(|r| build_regex(r).map_err(|e| format!("allowlist regex '{r}': {e}")))
             .collect::<Result<_, _>>()?;
-        let stopwords = syntax.stopwords.iter().map(|w| w.to_ascii_lowercase()).collect();
-        Ok(Allowlist { paths, regexes, stopwords })
+        let stopwords = syntax
+            .stopwords
+            .iter()
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
+        Ok(Allowlist {
+            paths,
+            regexes,
+            stopwords,
+        })
     }
 
     /// Whether a path is allowlisted.
@@ -299,7 +309,11 @@ impl RuleSet {
 
     /// Drops the rules with these ids; returns the ids that did not exist.
     pub fn disable(&mut self, ids: &[String]) -> Vec<String> {
-        let unknown = ids.iter().filter(|id| self.get(id).is_none()).cloned().collect();
+        let unknown = ids
+            .iter()
+            .filter(|id| self.get(id).is_none())
+            .cloned()
+            .collect();
         self.rules.retain(|r| !ids.iter().any(|id| id == r.id()));
         unknown
     }
@@ -327,8 +341,7 @@ impl RuleSet {
 
 /// Parses and validates the rules of one YAML file.
 pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
-    let parsed: RuleFileSyntax =
-        serde_norway::from_str(text).map_err(|e| yaml_error(file, &e))?;
+    let parsed: RuleFileSyntax = serde_norway::from_str(text).map_err(|e| yaml_error(file, &e))?;
     parsed
         .rules
         .into_iter()
@@ -344,7 +357,11 @@ pub fn yaml_error(file: &Path, error: &serde_norway::Error) -> RuleError {
     if let Some(pos) = message.find(" at line ") {
         message.truncate(pos);
     }
-    RuleError::Syntax { file: file.to_owned(), line, message }
+    RuleError::Syntax {
+        file: file.to_owned(),
+        line,
+        message,
+    }
 }
 
 impl Rule {
@@ -366,18 +383,29 @@ impl Rule {
         if let Some(e) = syntax.min_entropy
             && !(0.0..=8.0).contains(&e)
         {
-            return Err(fail(format!("min_entropy {e} is outside 0..=8 bits per byte")));
+            return Err(fail(format!(
+                "min_entropy {e} is outside 0..=8 bits per byte"
+            )));
         }
-        let allowlist = Allowlist::compile(&syntax.allowlist.clone().unwrap_or_default())
-            .map_err(&fail)?;
-        Ok(Rule { syntax, file: file.to_owned(), secret_group, allowlist, regex: OnceLock::new() })
+        let allowlist =
+            Allowlist::compile(&syntax.allowlist.clone().unwrap_or_default()).map_err(&fail)?;
+        Ok(Rule {
+            syntax,
+            file: file.to_owned(),
+            secret_group,
+            allowlist,
+            regex: OnceLock::new(),
+        })
     }
 }
 
 fn validate_id(id: &str) -> Result<(), String> {
     let ok = !id.is_empty()
         && id.split('-').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         });
     if ok {
         Ok(())
@@ -396,7 +424,10 @@ fn secret_group(pattern: &str) -> Result<usize, String> {
         .map_err(|e| format!("bad regex:\n{e}"))?;
     let mut names = Vec::new();
     collect_groups(&hir, &mut names);
-    if let Some((index, _)) = names.iter().find(|(_, name)| name.as_deref() == Some("secret")) {
+    if let Some((index, _)) = names
+        .iter()
+        .find(|(_, name)| name.as_deref() == Some("secret"))
+    {
         return Ok(*index as usize);
     }
     names
@@ -444,7 +475,11 @@ mod tests {
     #[test]
     fn rejects_missing_group() {
         let err = one("rules:\n- id: a\n  name: A\n  regex: 'abc'\n").unwrap_err();
-        assert!(err.to_string().contains("rule 'a': regex has no capture group"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("rule 'a': regex has no capture group"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -464,9 +499,13 @@ mod tests {
     #[test]
     fn rejects_duplicates() {
         let mut set = RuleSet::default();
-        let yaml = "rules:\n- id: a\n  name: A\n  regex: '(a)'\n- id: a\n  name: B\n  regex: '(b)'\n";
+        let yaml =
+            "rules:\n- id: a\n  name: A\n  regex: '(a)'\n- id: a\n  name: B\n  regex: '(b)'\n";
         let err = set.extend(one(yaml).unwrap()).unwrap_err();
-        assert!(err.to_string().contains("rule 'a': duplicate rule id"), "{err}");
+        assert!(
+            err.to_string().contains("rule 'a': duplicate rule id"),
+            "{err}"
+        );
     }
 
     #[test]

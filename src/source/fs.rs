@@ -78,11 +78,17 @@ fn walk(target: &Path, options: &FsOptions, tx: &mpsc::SyncSender<Item>) {
                 Some(t) if t.is_dir() => continue,
                 Some(t) if t.is_file() => Item::File(entry.into_path()),
                 Some(t) if t.is_symlink() => {
-                    log::debug!("{}: skipped: symlink (not followed)", display_path(entry.path()));
+                    log::debug!(
+                        "{}: skipped: symlink (not followed)",
+                        display_path(entry.path())
+                    );
                     Item::Skip(SkipReason::Symlink)
                 }
                 _ => {
-                    log::warn!("{}: skipped: not a regular file", display_path(entry.path()));
+                    log::warn!(
+                        "{}: skipped: not a regular file",
+                        display_path(entry.path())
+                    );
                     Item::Skip(SkipReason::NotAFile)
                 }
             },
@@ -107,9 +113,18 @@ fn scan_file(scanner: &mut ChunkScanner<'_>, path: &Path, options: &FsOptions) {
         return;
     }
     match read_limited(path, options.max_file_size) {
-        Ok(Some(bytes)) => scanner.scan(&bytes, Origin { display: &display, relative: &relative }),
+        Ok(Some(bytes)) => scanner.scan(
+            &bytes,
+            Origin {
+                display: &display,
+                relative: &relative,
+            },
+        ),
         Ok(None) => {
-            log::warn!("{display}: skipped: larger than --max-file-size ({} bytes)", options.max_file_size);
+            log::warn!(
+                "{display}: skipped: larger than --max-file-size ({} bytes)",
+                options.max_file_size
+            );
             scanner.skip(SkipReason::TooLarge);
         }
         Err(err) => {
@@ -133,7 +148,11 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
 }
 
 /// Scans standard input (or any reader) as one input named `-`.
-pub fn scan_reader(engine: &Engine, mut reader: impl Read, max_size: u64) -> std::io::Result<(Findings, Summary)> {
+pub fn scan_reader(
+    engine: &Engine,
+    mut reader: impl Read,
+    max_size: u64,
+) -> std::io::Result<(Findings, Summary)> {
     let mut scanner = ChunkScanner::new(engine);
     let mut bytes = Vec::new();
     (&mut reader).take(max_size + 1).read_to_end(&mut bytes)?;
@@ -142,7 +161,13 @@ pub fn scan_reader(engine: &Engine, mut reader: impl Read, max_size: u64) -> std
         std::io::copy(&mut reader, &mut std::io::sink())?;
         scanner.skip(SkipReason::TooLarge);
     } else {
-        scanner.scan(&bytes, Origin { display: "-", relative: "-" });
+        scanner.scan(
+            &bytes,
+            Origin {
+                display: "-",
+                relative: "-",
+            },
+        );
     }
     Ok(scanner.finish())
 }

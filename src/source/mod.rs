@@ -32,7 +32,9 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
     let absolute = if path.is_absolute() {
         path.to_owned()
     } else {
-        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_owned())
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_owned())
     };
     let absolute = normalize(&absolute);
     match absolute.strip_prefix(root) {
@@ -67,9 +69,15 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(relative_path(Path::new("/r"), Path::new("/r/a/./b.txt")), "a/b.txt");
+        assert_eq!(
+            relative_path(Path::new("/r"), Path::new("/r/a/./b.txt")),
+            "a/b.txt"
+        );
         assert_eq!(relative_path(Path::new("/r"), Path::new("/x/../r/c")), "c");
-        assert_eq!(relative_path(Path::new("/r"), Path::new("/elsewhere/c")), "/elsewhere/c");
+        assert_eq!(
+            relative_path(Path::new("/r"), Path::new("/elsewhere/c")),
+            "/elsewhere/c"
+        );
         assert_eq!(display_path(Path::new("./src/x.rs")), "src/x.rs");
     }
 }

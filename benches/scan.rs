@@ -1,0 +1,154 @@
+//! Matcher throughput on a generated corpus of source-like text with
+//! planted synthetic secrets.
+//!
+//! `cargo bench --bench scan` reports bytes per second for:
+//! - `files/all-rules`: the corpus as 2,000 files of ~4 KiB, every built-in rule;
+//! - `one-chunk/all-rules`: the same bytes as a single input;
+//! - `files/no-rules`: the same walk with an empty rule set (the floor).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use leakhound::matcher::Engine;
+use leakhound::rules::{Allowlist, RuleSet};
+use leakhound::scan::{ChunkScanner, Origin};
+
+/// A deterministic xorshift generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+
+    fn word(&mut self, alphabet: &[u8], len: usize) -> String {
+        (0..len)
+            .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char)
+            .collect()
+    }
+}
+
+const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const IDENTS: &[&str] = &[
+    "user",
+    "config",
+    "request",
+    "response",
+    "handler",
+    "value",
+    "result",
+    "index",
+    "buffer",
+    "client",
+    "session",
+    "password_hash",
+    "token_count",
+    "api_version",
+    "secret_manager",
+];
+const KEYWORDS: &[&str] = &[
+    "let", "const", "var", "def", "fn", "return", "if", "for", "import",
+];
+
+/// One line of source-like text; about one line in 200 holds a secret.
+fn line(rng: &mut Rng, out: &mut String) {
+    match rng.next() % 200 {
+        0 => out.push_str(&format!(
+            "GITLAB_TOKEN = \"glpat-{}\"\n",
+            rng.word(ALNUM, 20)
+        )),
+        1 => out.push_str(&format!(
+            "slack = \"xoxb-{}-{}-{}\"\n",
+            rng.word(b"0123456789", 11),
+            rng.word(b"0123456789", 12),
+            rng.word(ALNUM, 24)
+        )),
+        2 => out.push_str(&format!(
+            "aws_access_key_id = AKIA{}\n",
+            rng.word(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+        )),
+        3..=20 => out.push_str(&format!(
+            "    // {} the {} before {}\n",
+            rng.pick(KEYWORDS),
+            rng.pick(IDENTS),
+            rng.pick(IDENTS)
+        )),
+        21..=40 => out.push_str(&format!(
+            "    let {} = get_{}(\"{}\");\n",
+            rng.pick(IDENTS),
+            rng.pick(IDENTS),
+            rng.word(ALNUM, 12)
+        )),
+        _ => out.push_str(&format!(
+            "    {} {} = {}.{}({}, {});\n",
+            rng.pick(KEYWORDS),
+            rng.pick(IDENTS),
+            rng.pick(IDENTS),
+            rng.pick(IDENTS),
+            rng.next() % 10_000,
+            rng.pick(IDENTS)
+        )),
+    }
+}
+
+fn corpus(files: usize, file_size: usize) -> Vec<String> {
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    (0..files)
+        .map(|_| {
+            let mut text = String::with_capacity(file_size + 128);
+            while text.len() < file_size {
+                line(&mut rng, &mut text);
+            }
+            text
+        })
+        .collect()
+}
+
+fn scan_all(engine: &Engine, files: &[String]) -> usize {
+    let mut scanner = ChunkScanner::new(engine);
+    for file in files {
+        scanner.scan(
+            file.as_bytes(),
+            Origin {
+                display: "f",
+                relative: "f",
+            },
+        );
+    }
+    scanner.finish().0.into_sorted().len()
+}
+
+fn bench(c: &mut Criterion) {
+    let files = corpus(2_000, 4 << 10);
+    let bytes: usize = files.iter().map(String::len).sum();
+    let joined = vec![files.concat()];
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    let all = Engine::new(&rules, Allowlist::default());
+    let none = Engine::new(&RuleSet::default(), Allowlist::default());
+    for rule in rules.rules() {
+        rule.compile().expect("built-in rules compile");
+    }
+    let mut group = c.benchmark_group("scan");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(20);
+    group.bench_function("files/all-rules", |b| {
+        b.iter(|| black_box(scan_all(&all, &files)))
+    });
+    group.bench_function("one-chunk/all-rules", |b| {
+        b.iter(|| black_box(scan_all(&all, &joined)))
+    });
+    group.bench_function("files/no-rules", |b| {
+        b.iter(|| black_box(scan_all(&none, &files)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

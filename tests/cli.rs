@@ -1,0 +1,274 @@
+//! The command line: each output format, exit codes, error messages.
+
+use insta::assert_snapshot;
+
+use crate::util::{Tree, aws_key_id, github_classic, gitlab_pat, leakhound, run, run_json};
+
+/// A small project with secrets planted at known lines.
+fn planted() -> Tree {
+    let tree = Tree::new();
+    tree.write(
+        "config/settings.py",
+        format!(
+            "import os\n\nGITLAB_TOKEN = \"{}\"\nDEBUG = False\n",
+            gitlab_pat(1)
+        ),
+    );
+    tree.write(
+        "docs/setup.md",
+        format!("# Setup\n\nRun `login {}` once.\n", gitlab_pat(1)),
+    );
+    tree.write(
+        "deploy.sh",
+        format!(
+            "#!/bin/sh\nexport AWS_ACCESS_KEY_ID={}\naws s3 ls\n",
+            aws_key_id(2)
+        ),
+    );
+    tree.write(
+        "src/app.js",
+        format!(
+            "const a = 1;\nconst b = 2;\n\n\nconst client = new Octokit({{ auth: '{}' }});\n",
+            github_classic(3)
+        ),
+    );
+    tree.write(
+        "notes.txt",
+        format!("old = '{}' # leakhound:allow\n", gitlab_pat(4)),
+    );
+    tree.write("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice());
+    tree.write(".gitignore", "ignored.env\n");
+    tree.write("ignored.env", format!("TOKEN={}\n", gitlab_pat(5)));
+    tree
+}
+
+#[test]
+fn human_report() {
+    let tree = planted();
+    assert_snapshot!(run(
+        tree.cmd().args(["scan", ".", "--color", "never"]),
+        None
+    ));
+}
+
+#[test]
+fn human_report_redacted() {
+    let tree = planted();
+    assert_snapshot!(run(tree.cmd().args(["scan", ".", "--redact", "-q"]), None));
+}
+
+#[test]
+fn json_report() {
+    let tree = planted();
+    assert_snapshot!(run(tree.cmd().args(["scan", ".", "-f", "json"]), None));
+}
+
+#[test]
+fn jsonl_report_redacted() {
+    let tree = planted();
+    assert_snapshot!(run(
+        tree.cmd().args(["scan", ".", "-f", "jsonl", "--redact"]),
+        None
+    ));
+}
+
+#[test]
+fn planted_secrets_have_the_right_lines() {
+    let tree = planted();
+    let (code, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
+    assert_eq!(code, 1);
+    let mut seen: Vec<(String, String, u64, u64)> = Vec::new();
+    for finding in json["findings"].as_array().unwrap() {
+        for loc in finding["locations"].as_array().unwrap() {
+            seen.push((
+                finding["rule"].as_str().unwrap().to_owned(),
+                loc["path"].as_str().unwrap().to_owned(),
+                loc["line"].as_u64().unwrap(),
+                loc["column"].as_u64().unwrap(),
+            ));
+        }
+    }
+    seen.sort();
+    let expected = [
+        ("aws-access-key-id", "deploy.sh", 2, 26),
+        ("github-pat-classic", "src/app.js", 5, 36),
+        ("gitlab-pat", "config/settings.py", 3, 17),
+        ("gitlab-pat", "docs/setup.md", 3, 14),
+    ];
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(r, p, l, c)| ((*r).to_owned(), (*p).to_owned(), *l, *c))
+        .collect();
+    assert_eq!(seen, expected);
+    assert_eq!(json["summary"]["suppressed_inline"], 1);
+    assert_eq!(json["summary"]["skipped"]["binary"], 1);
+}
+
+#[test]
+fn same_secret_twice_is_one_finding() {
+    let tree = planted();
+    let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
+    let gitlab: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "gitlab-pat")
+        .collect();
+    assert_eq!(gitlab.len(), 1);
+    assert_eq!(gitlab[0]["locations"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn gitignored_files_are_skipped_unless_asked() {
+    let tree = planted();
+    let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json", "--no-ignore"]));
+    let paths: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            f["locations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["path"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert!(paths.contains(&"ignored.env".to_owned()), "{paths:?}");
+}
+
+#[test]
+fn clean_tree_exits_zero() {
+    let tree = Tree::new();
+    tree.write(
+        "main.rs",
+        "fn main() { let token = std::env::var(\"TOKEN\"); }\n",
+    );
+    assert_snapshot!(run(tree.cmd().args(["scan", "."]), None));
+}
+
+#[test]
+fn min_confidence_filters() {
+    let tree = Tree::new();
+    tree.write("a.txt", format!("{}\n", gitlab_pat(9)));
+    let output = tree
+        .cmd()
+        .args(["scan", ".", "--min-confidence", "high", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let config = tree.write(
+        "only-low.yml",
+        "extend_default: false\nrules:\n- id: low-one\n  name: Low\n  regex: 'glpat-(?P<secret>[A-Za-z0-9]{20})'\n  keywords: [glpat]\n  confidence: low\n",
+    );
+    let mut cmd = tree.cmd();
+    cmd.args(["scan", ".", "--min-confidence", "medium", "-q", "--config"])
+        .arg(&config);
+    assert_eq!(cmd.output().unwrap().status.code(), Some(0));
+}
+
+#[test]
+fn stdin_is_scanned() {
+    let output = assert_cmd::Command::from_std(leakhound())
+        .args(["scan", "-", "-f", "jsonl"])
+        .write_stdin(format!("a\nb {}\n", gitlab_pat(6)))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["locations"][0]["path"], "-");
+    assert_eq!(line["locations"][0]["line"], 2);
+}
+
+#[test]
+fn output_file_is_private() {
+    let tree = planted();
+    let out = tree.path().join("report.json");
+    let status = tree
+        .cmd()
+        .args(["scan", "config", "-f", "json", "-q", "-o"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(json["summary"]["findings"], 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let tree = planted();
+    let plain = tree.cmd().args(["scan", "config"]).output().unwrap();
+    assert!(
+        !plain.stdout.contains(&0x1b),
+        "no escapes when stdout is not a terminal"
+    );
+    let always = tree
+        .cmd()
+        .args(["scan", "config", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(always.stdout.contains(&0x1b));
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let tree = Tree::new();
+    assert_snapshot!(run(tree.cmd().args(["scan", "no/such/dir"]), None));
+}
+
+#[test]
+fn bad_flag_is_an_error() {
+    assert_snapshot!(run(leakhound().args(["scan", "--frobnicate"]), None));
+}
+
+#[test]
+fn bad_size_is_an_error() {
+    assert_snapshot!(run(
+        leakhound().args(["scan", ".", "--max-file-size", "12Q"]),
+        None
+    ));
+}
+
+#[test]
+fn bad_config_is_an_error() {
+    let tree = Tree::new();
+    tree.write(
+        ".leakhound.yml",
+        "allowlist:\n  paths: ['x']\n  colour: red\n",
+    );
+    assert_snapshot!(run(tree.cmd().args(["scan", "."]), Some(tree.path())));
+}
+
+#[test]
+fn rules_list_json_names_every_rule() {
+    let (code, json) = run_json(leakhound().args(["rules", "list", "--format", "json"]));
+    assert_eq!(code, 0);
+    let rules = json.as_array().unwrap();
+    assert!(rules.len() >= 100, "{} rules", rules.len());
+    assert!(rules.iter().any(|r| r["id"] == "gitlab-pat"));
+}
+
+#[test]
+fn rules_list_table() {
+    let output = leakhound().args(["rules", "list"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("ID "), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("gitlab-pat ") && l.contains("high"))
+    );
+}
+
+#[test]
+fn help_lists_commands() {
+    assert_snapshot!(run(leakhound().arg("--help"), None));
+}

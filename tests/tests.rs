@@ -1,0 +1,8 @@
+//! Integration tests: one binary (see `[[test]]` in Cargo.toml).
+
+mod util;
+
+mod cli;
+mod inputs;
+mod rules;
+mod selfscan;
