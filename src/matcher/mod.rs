@@ -207,9 +207,11 @@ fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8]) -> bool {
         && !global.allows_secret(secret)
 }
 
-/// Where two matches claim overlapping secrets, the one from the less
-/// confident rule is dropped (marked with `usize::MAX`): a GitHub token
-/// assigned to `token = ...` is one finding, not a GitHub one and a generic one.
+/// Where two matches claim overlapping secrets, one is dropped (marked with
+/// `usize::MAX`): the one from the less confident rule, or at equal
+/// confidence the shorter one (a `ghu_` token inside a longer `ghr_` one),
+/// or at equal length the later rule. A GitHub token in `token = ...` is one
+/// finding, not a GitHub one and a generic one.
 fn drop_shadowed(engine: &Engine, matches: &mut [Match]) {
     matches.sort_by_key(|m| m.secret.start);
     for i in 0..matches.len() {
@@ -217,23 +219,21 @@ fn drop_shadowed(engine: &Engine, matches: &mut [Match]) {
             if matches[j].secret.start >= matches[i].secret.end {
                 break;
             }
-            let (a, b) = (&matches[i], &matches[j]);
-            if a.rule == usize::MAX || b.rule == usize::MAX {
+            if matches[i].rule == usize::MAX || matches[j].rule == usize::MAX {
                 continue;
             }
-            let (ca, cb) = (confidence(engine, a.rule), confidence(engine, b.rule));
-            if ca > cb {
-                matches[j].rule = usize::MAX;
-            } else if cb > ca {
-                matches[i].rule = usize::MAX;
-            }
+            let loser = if precedence(engine, &matches[i]) >= precedence(engine, &matches[j]) { j } else { i };
+            matches[loser].rule = usize::MAX;
         }
     }
 }
 
-fn confidence(engine: &Engine, rule: usize) -> crate::rules::Confidence {
-    engine.rules[rule].syntax.confidence
+/// Orders overlapping matches: confidence, then secret length, then the
+/// earlier rule.
+fn precedence(engine: &Engine, m: &Match) -> (crate::rules::Confidence, usize, std::cmp::Reverse<usize>) {
+    (engine.rules[m.rule].syntax.confidence, m.secret.len(), std::cmp::Reverse(m.rule))
 }
+
 
 #[cfg(test)]
 mod tests {
