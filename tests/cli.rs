@@ -91,9 +91,9 @@ fn planted_secrets_have_the_right_lines() {
     seen.sort();
     let expected = [
         ("aws-access-key-id", "deploy.sh", 2, 26),
-        ("github-pat-classic", "src/app.js", 5, 36),
+        ("github-pat-classic", "src/app.js", 5, 37),
         ("gitlab-pat", "config/settings.py", 3, 17),
-        ("gitlab-pat", "docs/setup.md", 3, 14),
+        ("gitlab-pat", "docs/setup.md", 3, 12),
     ];
     let expected: Vec<_> = expected
         .iter()

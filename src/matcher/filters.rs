@@ -40,8 +40,18 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "not_a_secret",
 ];
 
-/// Template and reference syntax: the value is filled in elsewhere.
-const TEMPLATE_MARKERS: &[&str] = &["${", "{{", "}}", "%(", "$(", "<%", "%>", "#{", "[[", "]]"];
+/// Template and reference syntax: the value is filled in elsewhere
+/// (`${VAR}`, `{{ secrets.X }}`, `%(name)s`, `$(cat file)`, `<%= x %>`,
+/// `#{x}`, `[[x]]`). Anchored or closed forms only, so that a random key
+/// which happens to contain `%(` or `$(` is not mistaken for one.
+const TEMPLATE: &str =
+    r"\$\{[^}]*\}|\{\{.*\}\}|^%\([A-Za-z_][A-Za-z0-9_]*\)|^\$\(|<%.*%>|#\{[^}]*\}|\[\[.*\]\]";
+
+fn template() -> &'static regex::bytes::Regex {
+    static TEMPLATE_REGEX: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    TEMPLATE_REGEX
+        .get_or_init(|| regex::bytes::Regex::new(TEMPLATE).expect("template regex is valid"))
+}
 
 /// Whether a secret is a placeholder, a template or a documented example.
 ///
@@ -56,10 +66,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if DOCUMENTED_EXAMPLES.iter().any(|e| e.as_bytes() == secret) {
         return true;
     }
-    if TEMPLATE_MARKERS
-        .iter()
-        .any(|m| memchr::memmem::find(secret, m.as_bytes()).is_some())
-    {
+    if template().is_match(secret) {
         return true;
     }
     if secret.first() == Some(&b'<') && secret.last() == Some(&b'>') {
@@ -75,43 +82,45 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
-    longest_run(secret) >= 6 || longest_sequence(secret) >= 6 || few_distinct(secret)
+    degenerate(secret)
 }
 
-/// Length of the longest run of one repeated byte (`xxxxxx`, `000000`).
-fn longest_run(bytes: &[u8]) -> usize {
-    let mut best = 0;
-    let mut run = 0;
-    let mut prev = None;
-    for &b in bytes {
-        run = if Some(b) == prev { run + 1 } else { 1 };
-        best = best.max(run);
-        prev = Some(b);
-    }
-    best
+/// A value made mostly of runs (`xxxx`, `0000`) and sequences (`1234`,
+/// `abcd`, `9876`), or of very few distinct characters. Runs of 4 or more
+/// must cover at least 35% of it, so that the `AAAAAAAAAA` in every OpenSSH
+/// key header, or a `1234` by chance in a random token, does not count.
+fn degenerate(secret: &[u8]) -> bool {
+    patterned_len(secret) * 100 >= secret.len() * 35 || few_distinct(secret)
 }
 
-/// Length of the longest run of consecutive ascending or descending
-/// alphanumerics (`123456`, `abcdef`, `987654`).
-fn longest_sequence(bytes: &[u8]) -> usize {
-    let mut best = 1.min(bytes.len());
-    let (mut up, mut down) = (1, 1);
-    for pair in bytes.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let alnum = a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric();
-        up = if alnum && b == a.wrapping_add(1) {
-            up + 1
+/// Number of bytes in runs of 4 or more that repeat one byte or step by +1
+/// or -1 through letters and digits.
+fn patterned_len(bytes: &[u8]) -> usize {
+    let mut covered = 0;
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut end = start + 1;
+        if end < bytes.len() {
+            let step = bytes[end].wrapping_sub(bytes[start]);
+            if matches!(step, 0 | 1 | 255) {
+                while end < bytes.len()
+                    && bytes[end].wrapping_sub(bytes[end - 1]) == step
+                    && (step == 0
+                        || bytes[end].is_ascii_alphanumeric()
+                            && bytes[end - 1].is_ascii_alphanumeric())
+                {
+                    end += 1;
+                }
+            }
+        }
+        if end - start >= 4 {
+            covered += end - start;
+            start = end;
         } else {
-            1
-        };
-        down = if alnum && a == b.wrapping_add(1) {
-            down + 1
-        } else {
-            1
-        };
-        best = best.max(up).max(down);
+            start += 1;
+        }
     }
-    best
+    covered
 }
 
 /// A long value made of three or fewer distinct bytes (`abababab`).
@@ -149,6 +158,10 @@ mod tests {
             "changeme",
             "0123456789abcdef",
             "abababababab",
+            "ghp_R4nd0mxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "${DB_PASSWORD:-secret}",
+            "%(db_password)s",
+            "$(cat /run/secrets/db)",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p} should be a placeholder");
         }
@@ -158,19 +171,26 @@ mod tests {
     fn random_values_are_not_placeholders() {
         for s in [
             "q8Zr2LmN5vXc0Tb7",
-            "sk_live_51Hq8Zr2LmN5vXc0Tb7Yw3Pd",
+            "sk_live_51Hq8Zr2LmN5vXc0Tb7Yw3Pd", // leakhound:allow (synthetic)
             "9f86d081884c7d659a2feaa0c55ad015",
+            // A Django-style key with '$(' and '%(' inside.
+            "k3x$(9q!v2%(m8r@z7w#p4n&j6t*b1y^c5d-h0f_g=s+l)e",
+            // An OpenSSH key body: its fixed header has runs of 'A's.
+            concat!(
+                "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+                "pTyGJMuHbEL31IeL2HPcHyGcFRl1SPnXNYvMIHa/2o76umfXfKm/r5kJP1VrT+1FJors/6ILi8IHn5kxsC7tVO/HbkQfyy/KV5zjR3j1twdTKWTddB+XhkAS1voQG6yyzyN9zHYIa4UOrGNATMuDJawTgsu8PO+799nKSNrh9UCauSDmLhuVtcqcYezdZ/tDDj8hYs5suKcNd8Zra9A9sKPxZ9W3qLy7zKUVQDT7S8sTQCBNR3YbDgbleph1QHt61QTC4XATWS8PHp9NHfYjFM5D"
+            ),
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s} is not a placeholder");
         }
     }
 
     #[test]
-    fn runs_and_sequences() {
-        assert_eq!(longest_run(b"abbbbc"), 4);
-        assert_eq!(longest_sequence(b"x12345y"), 5);
-        assert_eq!(longest_sequence(b"zyxw"), 4);
-        assert_eq!(longest_sequence(b""), 0);
+    fn patterned_coverage() {
+        assert_eq!(patterned_len(b"xoxp-12345-67890-1928471-abcdefg"), 16);
+        assert_eq!(patterned_len(b"q8Zr2LmN5vXc0Tb7"), 0);
+        assert_eq!(patterned_len(b"aaaa1234"), 8);
+        assert!(degenerate(b"xoxp-12345-67890-1928471-abcdefg"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use regex::bytes::CaptureLocations;
 
 pub use filters::{entropy, is_placeholder};
 
-use crate::rules::{Allowlist, Rule, RuleSet};
+use crate::rules::{Allowlist, Confidence, Rule, RuleSet};
 
 /// The shared, read-only part of matching.
 #[derive(Debug)]
@@ -128,7 +128,7 @@ impl Matcher<'_> {
             let rule = self.candidates[i];
             self.run_rule(rule, haystack, out);
         }
-        drop_shadowed(self.engine, &mut out[first..]);
+        drop_shadowed(self.engine, haystack, &mut out[first..]);
         out.retain(|m| m.rule != usize::MAX);
         out[first..].sort_by_key(|m| (m.span.start, m.rule));
     }
@@ -212,11 +212,9 @@ fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8]) -> bool {
 }
 
 /// Where two matches claim overlapping secrets, one is dropped (marked with
-/// `usize::MAX`): the one from the less confident rule, or at equal
-/// confidence the shorter one (a `ghu_` token inside a longer `ghr_` one),
-/// or at equal length the later rule. A GitHub token in `token = ...` is one
+/// `usize::MAX`); see [`precedence`]. A GitHub token in `token = ...` is one
 /// finding, not a GitHub one and a generic one.
-fn drop_shadowed(engine: &Engine, matches: &mut [Match]) {
+fn drop_shadowed(engine: &Engine, haystack: &[u8], matches: &mut [Match]) {
     matches.sort_by_key(|m| m.secret.start);
     for i in 0..matches.len() {
         for j in i + 1..matches.len() {
@@ -226,18 +224,39 @@ fn drop_shadowed(engine: &Engine, matches: &mut [Match]) {
             if matches[i].rule == usize::MAX || matches[j].rule == usize::MAX {
                 continue;
             }
-            let loser = if precedence(engine, &matches[i]) >= precedence(engine, &matches[j]) { j } else { i };
+            let (a, b) = (
+                precedence(engine, haystack, &matches[i]),
+                precedence(engine, haystack, &matches[j]),
+            );
+            let loser = if a >= b { j } else { i };
             matches[loser].rule = usize::MAX;
         }
     }
 }
 
-/// Orders overlapping matches: confidence, then secret length, then the
-/// earlier rule.
-fn precedence(engine: &Engine, m: &Match) -> (crate::rules::Confidence, usize, std::cmp::Reverse<usize>) {
-    (engine.rules[m.rule].syntax.confidence, m.secret.len(), std::cmp::Reverse(m.rule))
+/// Orders overlapping matches, highest first: the more confident rule; then
+/// the rule whose secret names itself (contains one of the rule's keywords,
+/// like `sk_test_`), over one that recognised it by the name it is assigned
+/// to; then the longer secret (a `ghr_` token over the `ghu_` look-alike
+/// inside it); then the earlier rule.
+fn precedence(
+    engine: &Engine,
+    haystack: &[u8],
+    m: &Match,
+) -> (Confidence, bool, usize, std::cmp::Reverse<usize>) {
+    let rule = &engine.rules[m.rule].syntax;
+    let secret = haystack[m.secret.clone()].to_ascii_lowercase();
+    let named = rule
+        .keywords
+        .iter()
+        .any(|k| memchr::memmem::find(&secret, k.to_ascii_lowercase().as_bytes()).is_some());
+    (
+        rule.confidence,
+        named,
+        m.secret.len(),
+        std::cmp::Reverse(m.rule),
+    )
 }
-
 
 #[cfg(test)]
 mod tests {
