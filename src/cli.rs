@@ -38,7 +38,12 @@ pub enum ColorWhen {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan a directory, a file, or standard input (`-`) for secrets.
+    /// Scan a git repository's history, a directory, a file, or standard
+    /// input (`-`) for secrets.
+    ///
+    /// A git repository (work tree, .git directory or bare repository) is
+    /// scanned through its whole history: every blob reachable from every
+    /// ref, once. Anything else is scanned as files.
     ///
     /// Exit status: 0 no findings, 1 findings, 2 error.
     Scan(ScanArgs),
@@ -49,12 +54,26 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// What to scan: a directory, a file, or `-` for standard input.
+    /// What to scan: a git repository, a directory, a file, or `-` for
+    /// standard input.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Treat PATH as plain files even inside a git repository.
+    /// Treat PATH as plain files even if it is a git repository.
     #[arg(long)]
     pub no_git: bool,
+    /// Git: also scan blobs that no ref reaches (dangling, reflog-only).
+    #[arg(long, conflicts_with = "no_git")]
+    pub all_objects: bool,
+    /// Git: scan only what REF reaches (repeatable) instead of every ref.
+    #[arg(long = "ref", value_name = "REF", conflicts_with = "no_git")]
+    pub refs: Vec<String>,
+    /// Git: report every blob version of a secret at a path, not only the
+    /// one that introduced it.
+    #[arg(long, conflicts_with = "no_git")]
+    pub no_dedup: bool,
+    /// Do not show a progress bar (it is shown only on a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
     /// Also scan files that .gitignore, .ignore or .git/info/exclude exclude.
     #[arg(long)]
     pub no_ignore: bool,

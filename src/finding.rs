@@ -33,6 +33,38 @@ pub struct Location {
     pub fingerprint: String,
     /// The line the secret starts on, shortened around the secret.
     pub snippet: String,
+    /// Where in git history this location comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitLocation>,
+}
+
+/// The git provenance of a location: the blob, and the commit that first
+/// put that blob at that path.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GitLocation {
+    /// Commit time in seconds since the epoch, for ordering (not reported).
+    #[serde(skip)]
+    pub time: i64,
+    /// The blob holding the secret.
+    pub blob: String,
+    /// The earliest commit that put this blob at this path (absent for
+    /// blobs no commit reaches, such as tagged trees or dangling blobs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Author of that commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Author's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Author date, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// First line of the commit message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Whether HEAD has this blob at this path.
+    pub in_head: bool,
 }
 
 /// A secret found by one rule, with every place it occurs.
@@ -50,6 +82,18 @@ impl Finding {
     /// Stable id of the finding: hash of the rule id and the secret.
     pub fn id(&self) -> String {
         secret_hash(self.rule.id(), &self.secret)
+    }
+
+    /// For git scans: whether the secret is in HEAD's tree at any of its
+    /// locations.
+    pub fn in_head(&self) -> Option<bool> {
+        let mut git = self
+            .locations
+            .iter()
+            .filter_map(|l| l.git.as_ref())
+            .peekable();
+        git.peek()?;
+        Some(git.any(|g| g.in_head))
     }
 
     /// The secret as text (invalid UTF-8 replaced).
@@ -113,6 +157,35 @@ impl Findings {
                 }
             }
         }
+    }
+
+    /// Keeps, for each finding and path, only the location introduced
+    /// earliest; that location is `in_head` if any dropped one at the same
+    /// path was. The same secret in a file edited a hundred times is one
+    /// location, not a hundred.
+    pub fn earliest_per_path(self) -> Findings {
+        let mut by_key = HashMap::new();
+        for (key, mut finding) in self.by_key {
+            finding.locations.sort_by(|a, b| {
+                (&a.path, a.git.as_ref().map(|g| g.time))
+                    .cmp(&(&b.path, b.git.as_ref().map(|g| g.time)))
+            });
+            let mut kept: Vec<Location> = Vec::new();
+            for location in finding.locations {
+                match kept.last_mut() {
+                    Some(last) if last.path == location.path => {
+                        let in_head = location.git.as_ref().is_some_and(|g| g.in_head);
+                        if let Some(git) = last.git.as_mut() {
+                            git.in_head |= in_head;
+                        }
+                    }
+                    _ => kept.push(location),
+                }
+            }
+            finding.locations = kept;
+            by_key.insert(key, finding);
+        }
+        Findings { by_key }
     }
 
     /// The findings, each with sorted, distinct locations, sorted by first

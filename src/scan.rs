@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::finding::{self, Findings, LineIndex, Location};
+use crate::finding::{self, Findings, GitLocation, LineIndex, Location};
 use crate::matcher::{Engine, Match, Matcher};
 
 /// Why an input was not scanned.
@@ -32,6 +32,13 @@ pub enum SkipReason {
     Allowlisted,
     /// The directory walk failed here (permissions, loops).
     WalkError,
+    /// A git object that is not in the repository (shallow or partial
+    /// clone, or a broken one).
+    Missing,
+    /// A Git LFS pointer: the content lives on an LFS server, not in git.
+    LfsPointer,
+    /// A submodule entry (a commit of another repository).
+    Submodule,
 }
 
 impl SkipReason {
@@ -45,6 +52,9 @@ impl SkipReason {
             SkipReason::NotAFile => "not a regular file",
             SkipReason::Allowlisted => "allowlisted path",
             SkipReason::WalkError => "walk error",
+            SkipReason::Missing => "missing object",
+            SkipReason::LfsPointer => "Git LFS pointer",
+            SkipReason::Submodule => "submodule",
         }
     }
 }
@@ -52,7 +62,10 @@ impl SkipReason {
 /// Counts of what a scan did.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
-    /// Inputs whose content was matched.
+    /// Commits walked (git history scans).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commits: u64,
+    /// Inputs (files or blobs) whose content was matched.
     pub inputs_scanned: u64,
     /// Bytes matched.
     pub bytes_scanned: u64,
@@ -64,6 +77,10 @@ pub struct Summary {
     pub suppressed_inline: u64,
     /// Inputs not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -79,6 +96,7 @@ impl Summary {
 
     /// Adds another summary's counts.
     pub fn merge(&mut self, other: &Summary) {
+        self.commits += other.commits;
         self.inputs_scanned += other.inputs_scanned;
         self.bytes_scanned += other.bytes_scanned;
         self.suppressed_inline += other.suppressed_inline;
@@ -89,8 +107,13 @@ impl Summary {
 
     /// One line for stderr: what was scanned, found and skipped.
     pub fn line(&self, elapsed: Duration) -> String {
+        let commits = if self.commits > 0 {
+            format!("{} commit{}, ", self.commits, plural(self.commits))
+        } else {
+            String::new()
+        };
         let mut s = format!(
-            "{} finding{} ({} location{}) in {} input{}, {} scanned in {:.2}s",
+            "{} finding{} ({} location{}) in {commits}{} input{}, {} scanned in {:.2}s",
             self.findings,
             plural(self.findings as u64),
             self.locations,
@@ -152,10 +175,30 @@ pub struct Origin<'a> {
     pub relative: &'a str,
 }
 
+/// A match located in its input, not yet tied to a path.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    /// Index of the rule in the engine.
+    pub rule: usize,
+    /// The secret.
+    pub secret: Vec<u8>,
+    /// 1-based line of the start of the secret.
+    pub line: usize,
+    /// 1-based column of the start of the secret.
+    pub column: usize,
+    /// 1-based line of the end of the secret.
+    pub end_line: usize,
+    /// 1-based column just past the secret.
+    pub end_column: usize,
+    /// The line around the secret.
+    pub snippet: String,
+}
+
 /// Per-thread scanning state: a matcher, its scratch space, and results.
 pub struct ChunkScanner<'e> {
     matcher: Matcher<'e>,
     matches: Vec<Match>,
+    hits: Vec<Hit>,
     /// Findings so far.
     pub findings: Findings,
     /// Counts so far.
@@ -176,15 +219,28 @@ impl<'e> ChunkScanner<'e> {
         ChunkScanner {
             matcher: engine.matcher(),
             matches: Vec::new(),
+            hits: Vec::new(),
             findings: Findings::default(),
             summary: Summary::default(),
         }
     }
 
-    /// Scans one input; binary content is skipped and counted.
+    /// Scans one file-like input whose path is known.
     pub fn scan(&mut self, bytes: &[u8], origin: Origin<'_>) {
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
+        self.hits(bytes, origin.display, &mut hits);
+        for hit in &hits {
+            self.add(hit, origin, None);
+        }
+        self.hits = hits;
+    }
+
+    /// Matches one input and appends its located, not inline-suppressed
+    /// matches to `out`. Binary content is skipped and counted.
+    pub fn hits(&mut self, bytes: &[u8], name: &str, out: &mut Vec<Hit>) {
         if looks_binary(bytes) {
-            log::debug!("{}: skipped: binary", origin.display);
+            log::debug!("{name}: skipped: binary");
             self.summary.skip(SkipReason::Binary);
             return;
         }
@@ -192,32 +248,47 @@ impl<'e> ChunkScanner<'e> {
         self.summary.bytes_scanned += bytes.len() as u64;
         self.matches.clear();
         self.matcher.find(bytes, &mut self.matches);
-        let engine = self.matcher.engine();
         let mut lines = LineIndex::new(bytes);
         for m in &self.matches {
-            let rule = &engine.rules()[m.rule];
-            if rule.allowlist.allows_path(origin.relative) {
-                continue;
-            }
             if finding::inline_allowed(bytes, m.span.clone()) {
                 self.summary.suppressed_inline += 1;
                 continue;
             }
-            let secret = &bytes[m.secret.clone()];
             let (line, column) = lines.locate(m.secret.start);
             let line_range = lines.line_range(m.secret.start);
             let (end_line, end_column) = lines.locate(m.secret.end);
-            let location = Location {
-                path: origin.display.to_owned(),
+            out.push(Hit {
+                rule: m.rule,
+                secret: bytes[m.secret.clone()].to_vec(),
                 line,
                 column,
                 end_line,
                 end_column,
-                fingerprint: finding::fingerprint(rule.id(), secret, origin.relative),
                 snippet: finding::snippet(bytes, line_range, m.secret.clone()),
-            };
-            self.findings.add(m.rule, rule, secret, location);
+            });
         }
+    }
+
+    /// Records a hit at a path, unless an allowlist covers that path.
+    pub fn add(&mut self, hit: &Hit, origin: Origin<'_>, git: Option<GitLocation>) {
+        let engine = self.matcher.engine();
+        let rule = &engine.rules()[hit.rule];
+        if rule.allowlist.allows_path(origin.relative)
+            || engine.global_allowlist().allows_path(origin.relative)
+        {
+            return;
+        }
+        let location = Location {
+            path: origin.display.to_owned(),
+            line: hit.line,
+            column: hit.column,
+            end_line: hit.end_line,
+            end_column: hit.end_column,
+            fingerprint: finding::fingerprint(rule.id(), &hit.secret, origin.relative),
+            snippet: hit.snippet.clone(),
+            git,
+        };
+        self.findings.add(hit.rule, rule, &hit.secret, location);
     }
 
     /// Whether the global allowlist excludes this project-relative path.

@@ -15,6 +15,7 @@ use leakhound::matcher::Engine;
 use leakhound::report::{self, Format, ReportOptions};
 use leakhound::rules::Confidence;
 use leakhound::scan::Summary;
+use leakhound::source::git::{self, GitOptions};
 use leakhound::source::{self, fs::FsOptions};
 
 /// Default for `--max-file-size`.
@@ -29,10 +30,21 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
             args.path.display()
         );
     }
-    let root = if stdin {
-        source::project_root(Path::new("."))
+    let repo = if stdin || args.no_git || !args.path.is_dir() {
+        None
     } else {
-        source::project_root(&args.path)
+        git::open(&args.path)?
+    };
+    if repo.is_none() && (args.all_objects || !args.refs.is_empty() || args.no_dedup) {
+        bail!(
+            "--all-objects, --ref and --no-dedup need a git repository; '{}' is not one",
+            args.path.display()
+        );
+    }
+    let root = match (&repo, stdin) {
+        (Some(repo), _) => git::project_root(repo),
+        (None, true) => source::project_root(Path::new(".")),
+        (None, false) => source::project_root(&args.path),
     };
     let config = load_config(args, &root)?;
     let max_file_size = args
@@ -45,7 +57,16 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
     let (findings, mut summary) = pool.install(|| -> anyhow::Result<_> {
-        if stdin {
+        if let Some(repo) = repo {
+            let options = GitOptions {
+                max_file_size,
+                all_objects: args.all_objects,
+                refs: args.refs.clone(),
+                no_dedup: args.no_dedup,
+                progress: !args.no_progress && !global.quiet,
+            };
+            git::scan(&engine, repo, &options)
+        } else if stdin {
             source::fs::scan_reader(&engine, std::io::stdin().lock(), max_file_size)
                 .context("cannot read standard input")
         } else {

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{REDACTED, ReportOptions, snippet_with};
-use crate::finding::Finding;
+use crate::finding::{Finding, GitLocation};
 use crate::rules::Confidence;
 
 const RULE: Style = Style::new().bold();
@@ -53,10 +53,33 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
             location.line,
             location.column
         )?;
+        if let Some(git) = &location.git {
+            write_git(w, git)?;
+        }
         let snippet = snippet_with(&location.snippet, &secret, &shown);
         writeln!(w, "    {DIM}{}{DIM:#}", escape(snippet.trim()))?;
     }
     writeln!(w)
+}
+
+fn write_git(w: &mut dyn Write, git: &GitLocation) -> io::Result<()> {
+    let head = if git.in_head {
+        "still in HEAD"
+    } else {
+        "not in HEAD"
+    };
+    match &git.commit {
+        Some(commit) => writeln!(
+            w,
+            "    {DIM}commit {} by {} <{}> on {}: {} ({head}){DIM:#}",
+            &commit[..commit.len().min(12)],
+            escape(git.author.as_deref().unwrap_or("?")),
+            escape(git.email.as_deref().unwrap_or("?")),
+            git.date.as_deref().unwrap_or("?"),
+            escape(git.summary.as_deref().unwrap_or("")),
+        ),
+        None => writeln!(w, "    {DIM}blob {} ({head}){DIM:#}", git.blob),
+    }
 }
 
 /// Keeps the start of a secret and hides the rest: enough to recognise it,

@@ -18,6 +18,8 @@ struct FindingJson<'a> {
     name: &'a str,
     confidence: &'static str,
     secret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_head: Option<bool>,
     locations: Vec<Location>,
 }
 
@@ -50,6 +52,7 @@ fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
         name: &finding.rule.syntax.name,
         confidence: finding.rule.syntax.confidence.as_str(),
         secret: shown_secret(finding, options.redact),
+        in_head: finding.in_head(),
         locations,
     }
 }

@@ -1,6 +1,7 @@
 //! Sources: where the bytes come from.
 
 pub mod fs;
+pub mod git;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,447 @@
+//! Git history: every blob reachable from every ref, scanned once, each
+//! finding traced to the commit that introduced it.
+//!
+//! 1. [`history::tips`] and [`history::enumerate`] walk the commits and list
+//!    the distinct blobs (each tree read once).
+//! 2. The blobs are read in pack order, in parallel with one repository
+//!    handle per thread, and matched.
+//! 3. Only if something was found, [`provenance::appearances`] diffs each
+//!    commit against its first parent to find where and when each blob with
+//!    a finding appeared; HEAD's tree says which are still there.
+//!
+//! The repository is opened isolated (no global or system configuration, no
+//! environment) and only read: nothing from it is executed and nothing is
+//! written into it.
+
+mod history;
+mod provenance;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use gix::ObjectId;
+use gix::bstr::{BString, ByteSlice};
+use gix::hashtable::{HashMap, HashSet};
+use gix::prelude::Find;
+use rayon::prelude::*;
+
+use crate::finding::{Findings, GitLocation};
+use crate::matcher::Engine;
+use crate::scan::{ChunkScanner, Hit, Origin, SkipReason, Summary};
+
+pub use history::History;
+
+/// Options of a history scan.
+#[derive(Clone, Debug, Default)]
+pub struct GitOptions {
+    /// Blobs larger than this are skipped.
+    pub max_file_size: u64,
+    /// Also scan blobs no ref reaches.
+    pub all_objects: bool,
+    /// Scan only what these revisions reach (all refs when empty).
+    pub refs: Vec<String>,
+    /// Keep one location per blob version instead of one per path.
+    pub no_dedup: bool,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+/// Opens `path` as a git repository (a work tree, a `.git` directory or a
+/// bare repository), isolated from the user's and the system's git
+/// configuration. `Ok(None)` when `path` is not a repository.
+pub fn open(path: &Path) -> anyhow::Result<Option<gix::Repository>> {
+    match gix::open_opts(path, gix::open::Options::isolated()) {
+        Ok(repo) => Ok(Some(repo)),
+        Err(gix::open::Error::NotARepository { .. }) => Ok(None),
+        Err(err) => {
+            Err(err).with_context(|| format!("cannot open git repository {}", path.display()))
+        }
+    }
+}
+
+/// Where the configuration file of a repository is looked for.
+pub fn project_root(repo: &gix::Repository) -> PathBuf {
+    repo.workdir().unwrap_or_else(|| repo.git_dir()).to_owned()
+}
+
+/// The blobs of one scan, with what was found in each.
+struct BlobHits {
+    blob: ObjectId,
+    hits: Vec<Hit>,
+}
+
+/// Scans the history of `repo`.
+pub fn scan(
+    engine: &Engine,
+    repo: gix::Repository,
+    options: &GitOptions,
+) -> anyhow::Result<(Findings, Summary)> {
+    let mut summary = Summary::default();
+    let started = std::time::Instant::now();
+    let progress = Progress::new(options.progress);
+    let tips = history::tips(&repo, &options.refs)?;
+    if tips.commits.is_empty()
+        && tips.trees.is_empty()
+        && tips.blobs.is_empty()
+        && !options.all_objects
+    {
+        log::warn!("the repository has no commits: nothing to scan");
+    }
+    let history = history::enumerate(&repo, &tips, &mut summary, |n| progress.commits(n))?;
+    summary.commits = history.commits.len() as u64;
+    let mut blobs: HashMap<ObjectId, u32> = history.blobs.clone();
+    let mut unreachable = HashSet::default();
+    log::info!(
+        "walked {} commits, {} trees, {} blobs in {:.2?}",
+        history.commits.len(),
+        history.trees.len(),
+        history.blobs.len(),
+        started.elapsed()
+    );
+    let order = pack_order(
+        &repo,
+        &history,
+        options.all_objects,
+        &mut blobs,
+        &mut unreachable,
+    )?;
+    log::info!(
+        "ordered {} blobs by pack position at {:.2?}",
+        order.len(),
+        started.elapsed()
+    );
+    progress.blobs(order.len() as u64);
+    let repo = repo.into_sync();
+    let (hits, scan_summary) = scan_blobs(engine, &repo, &order, options.max_file_size, &progress);
+    summary.merge(&scan_summary);
+    progress.finish();
+    log::info!("scanned blobs at {:.2?}", started.elapsed());
+    let mut findings = Findings::default();
+    if hits.is_empty() {
+        return Ok((findings, summary));
+    }
+    let wanted: HashSet<ObjectId> = hits.iter().map(|b| b.blob).collect();
+    let appearances = provenance::appearances(&repo, &history.commits, &wanted);
+    log::info!(
+        "traced {} blobs with findings at {:.2?}",
+        wanted.len(),
+        started.elapsed()
+    );
+    let repo = repo.to_thread_local();
+    let mut context = Locator::new(&repo, &history);
+    let mut scanner = ChunkScanner::new(engine);
+    for blob_hits in &hits {
+        let places = match appearances.get(&blob_hits.blob) {
+            Some(places) => places
+                .iter()
+                .map(|a| (a.path.clone(), Some(a.commit)))
+                .collect(),
+            None => {
+                let path = if unreachable.contains(&blob_hits.blob) {
+                    BString::from(format!("(unreachable blob {})", blob_hits.blob))
+                } else {
+                    history.paths[blobs[&blob_hits.blob] as usize].clone()
+                };
+                vec![(path, None)]
+            }
+        };
+        for (path, commit) in places {
+            let display = path.to_str_lossy().into_owned();
+            let git = context.location(blob_hits.blob, &path, commit);
+            for hit in &blob_hits.hits {
+                scanner.add(
+                    hit,
+                    Origin {
+                        display: &display,
+                        relative: &display,
+                    },
+                    Some(git.clone()),
+                );
+            }
+        }
+    }
+    let (mut found, _) = scanner.finish();
+    if !options.no_dedup {
+        found = found.earliest_per_path();
+    }
+    findings.merge(found);
+    Ok((findings, summary))
+}
+
+/// Orders the blobs to scan by their position in the packs, so each thread
+/// reads neighbouring pack regions and delta bases stay in cache. With
+/// `all_objects`, blobs no ref reaches are added (and remembered).
+fn pack_order(
+    repo: &gix::Repository,
+    history: &History,
+    all_objects: bool,
+    blobs: &mut HashMap<ObjectId, u32>,
+    unreachable: &mut HashSet<ObjectId>,
+) -> anyhow::Result<Vec<ObjectId>> {
+    use gix::odb::store::iter::Ordering;
+    let mut order = Vec::with_capacity(blobs.len());
+    let mut placed: HashSet<ObjectId> = HashSet::default();
+    let iter = repo
+        .objects
+        .iter()
+        .context("cannot list the object database")?
+        .with_ordering(Ordering::PackAscendingOffsetThenLooseLexicographical);
+    let commits: HashSet<ObjectId> = if all_objects {
+        history.commits.iter().map(|c| c.id).collect()
+    } else {
+        HashSet::default()
+    };
+    for id in iter {
+        let Ok(id) = id else { continue };
+        if blobs.contains_key(&id) {
+            if placed.insert(id) {
+                order.push(id);
+            }
+        } else if all_objects
+            && !history.trees.contains(&id)
+            && !commits.contains(&id)
+            && !history.not_scanned.contains(&id)
+            && !unreachable.contains(&id)
+            && repo
+                .find_header(id)
+                .is_ok_and(|h| h.kind() == gix::object::Kind::Blob)
+        {
+            unreachable.insert(id);
+            order.push(id);
+        }
+    }
+    // Reachable blobs the object database does not list (a partial clone's
+    // promised objects): try them anyway, so that they are counted missing.
+    for id in blobs.keys() {
+        if !placed.contains(id) {
+            order.push(*id);
+        }
+    }
+    for id in unreachable.iter() {
+        blobs.insert(*id, u32::MAX);
+    }
+    Ok(order)
+}
+
+/// Blobs a thread reads in a row: large enough to keep pack reads local.
+const CHUNK: usize = 256;
+
+/// Reads and matches every blob, in parallel.
+fn scan_blobs(
+    engine: &Engine,
+    repo: &gix::ThreadSafeRepository,
+    order: &[ObjectId],
+    max_size: u64,
+    progress: &Progress,
+) -> (Vec<BlobHits>, Summary) {
+    let results: Vec<(Vec<BlobHits>, Summary)> = order
+        .par_chunks(CHUNK)
+        .map_init(
+            || {
+                (
+                    repo.to_thread_local(),
+                    ChunkScanner::new(engine),
+                    Vec::new(),
+                )
+            },
+            |(repo, scanner, buf), chunk| {
+                let mut found = Vec::new();
+                let mut bytes = 0;
+                for id in chunk {
+                    bytes += scan_blob(repo, scanner, buf, *id, max_size, &mut found);
+                }
+                progress.scanned(chunk.len() as u64, bytes);
+                let summary = std::mem::take(&mut scanner.summary);
+                (found, summary)
+            },
+        )
+        .collect();
+    let mut all = Vec::new();
+    let mut summary = Summary::default();
+    for (found, part) in results {
+        all.extend(found);
+        summary.merge(&part);
+    }
+    (all, summary)
+}
+
+/// First line of a Git LFS pointer file.
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+
+/// Reads and matches one blob; returns the bytes read.
+fn scan_blob(
+    repo: &gix::Repository,
+    scanner: &mut ChunkScanner<'_>,
+    buf: &mut Vec<u8>,
+    id: ObjectId,
+    max_size: u64,
+    found: &mut Vec<BlobHits>,
+) -> u64 {
+    match repo.find_header(id) {
+        Ok(header) if header.size() > max_size => {
+            log::warn!(
+                "blob {id}: skipped: {} bytes, larger than --max-file-size ({max_size})",
+                header.size()
+            );
+            scanner.skip(SkipReason::TooLarge);
+            return 0;
+        }
+        Ok(_) => {}
+        Err(err) => {
+            log::warn!("blob {id}: skipped: missing ({err})");
+            scanner.skip(SkipReason::Missing);
+            return 0;
+        }
+    }
+    let data = match repo.objects.try_find(&id, buf) {
+        Ok(Some(data)) => data.data,
+        Ok(None) => {
+            log::warn!("blob {id}: skipped: missing");
+            scanner.skip(SkipReason::Missing);
+            return 0;
+        }
+        Err(err) => {
+            log::warn!("blob {id}: skipped: cannot be read: {err}");
+            scanner.skip(SkipReason::Unreadable);
+            return 0;
+        }
+    };
+    if data.starts_with(LFS_POINTER) {
+        scanner.skip(SkipReason::LfsPointer);
+        return data.len() as u64;
+    }
+    let mut hits = Vec::new();
+    scanner.hits(data, &id.to_string(), &mut hits);
+    if !hits.is_empty() {
+        found.push(BlobHits { blob: id, hits });
+    }
+    data.len() as u64
+}
+
+/// Commit details and HEAD lookups for building locations.
+struct Locator<'r> {
+    repo: &'r gix::Repository,
+    history: &'r History,
+    head_tree: Option<ObjectId>,
+    commits: std::collections::HashMap<usize, CommitInfo>,
+    buf: Vec<u8>,
+}
+
+#[derive(Clone)]
+struct CommitInfo {
+    author: String,
+    email: String,
+    date: String,
+    summary: String,
+}
+
+impl<'r> Locator<'r> {
+    fn new(repo: &'r gix::Repository, history: &'r History) -> Self {
+        let head_tree = repo.head_tree_id().ok().map(gix::Id::detach);
+        Locator {
+            repo,
+            history,
+            head_tree,
+            commits: std::collections::HashMap::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    fn location(&mut self, blob: ObjectId, path: &BString, commit: Option<usize>) -> GitLocation {
+        let in_head = self
+            .head_tree
+            .and_then(|tree| history::blob_at(self.repo, tree, path, &mut self.buf))
+            == Some(blob);
+        let info = commit.and_then(|index| self.commit_info(index));
+        GitLocation {
+            time: commit.map_or(i64::MAX, |i| self.history.commits[i].time),
+            blob: blob.to_string(),
+            commit: commit.map(|i| self.history.commits[i].id.to_string()),
+            author: info.as_ref().map(|i| i.author.clone()),
+            email: info.as_ref().map(|i| i.email.clone()),
+            date: info.as_ref().map(|i| i.date.clone()),
+            summary: info.map(|i| i.summary),
+            in_head,
+        }
+    }
+
+    fn commit_info(&mut self, index: usize) -> Option<CommitInfo> {
+        if let Some(info) = self.commits.get(&index) {
+            return Some(info.clone());
+        }
+        let id = self.history.commits[index].id;
+        let data = self.repo.objects.try_find(&id, &mut self.buf).ok()??;
+        let commit = gix::objs::CommitRef::from_bytes(data.data, self.repo.object_hash()).ok()?;
+        let author = commit.author().ok()?;
+        let time = author.time().ok()?;
+        let info = CommitInfo {
+            author: author.name.to_str_lossy().into_owned(),
+            email: author.email.to_str_lossy().into_owned(),
+            date: time.format_or_unix(gix::date::time::format::ISO8601_STRICT),
+            summary: commit.message_summary().to_str_lossy().into_owned(),
+        };
+        self.commits.insert(index, info.clone());
+        Some(info)
+    }
+}
+
+/// The progress bar on stderr (hidden unless asked for and on a terminal).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    fn new(wanted: bool) -> Self {
+        let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message("walking history");
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Progress {
+            bar,
+            bytes: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn commits(&self, n: usize) {
+        if let Some(bar) = &self.bar
+            && n % 1024 == 0
+        {
+            bar.set_message(format!("walking history: {n} commits"));
+        }
+    }
+
+    fn blobs(&self, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} scanning blobs {bar:30} {human_pos}/{human_len} ({msg})",
+                )
+                .expect("valid progress template"),
+            );
+            bar.set_length(total);
+            bar.set_position(0);
+            bar.set_message("0 B");
+        }
+    }
+
+    fn scanned(&self, blobs: u64, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(blobs);
+            let total = self
+                .bytes
+                .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed)
+                + bytes;
+            bar.set_message(indicatif::HumanBytes(total).to_string());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
