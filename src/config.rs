@@ -20,6 +20,20 @@ use crate::rules::{Allowlist, AllowlistSyntax, Rule, RuleError, RuleSet, RuleSyn
 /// File name looked up at the root of the scanned tree.
 pub const CONFIG_FILE: &str = ".leakhound.yml";
 
+/// File of location fingerprints to ignore, at the root of the scanned tree.
+pub const IGNORE_FILE: &str = ".leakhoundignore";
+
+/// Reads an ignore file: one fingerprint per line; `#` starts a comment.
+pub fn read_ignore_file(path: &Path) -> std::io::Result<std::collections::HashSet<String>> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
 /// The configuration as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

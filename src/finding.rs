@@ -45,6 +45,10 @@ pub struct GitLocation {
     /// Commit time in seconds since the epoch, for ordering (not reported).
     #[serde(skip)]
     pub time: i64,
+    /// Position of the commit in the history walk, which visits descendants
+    /// first: among equal times the larger is older (not reported).
+    #[serde(skip)]
+    pub walk_index: usize,
     /// The blob holding the secret.
     pub blob: String,
     /// The earliest commit that put this blob at this path (absent for
@@ -166,10 +170,14 @@ impl Findings {
     pub fn earliest_per_path(self) -> Findings {
         let mut by_key = HashMap::new();
         for (key, mut finding) in self.by_key {
-            finding.locations.sort_by(|a, b| {
-                (&a.path, a.git.as_ref().map(|g| g.time))
-                    .cmp(&(&b.path, b.git.as_ref().map(|g| g.time)))
-            });
+            let age = |l: &Location| {
+                l.git
+                    .as_ref()
+                    .map(|g| (g.time, std::cmp::Reverse(g.walk_index)))
+            };
+            finding
+                .locations
+                .sort_by(|a, b| (&a.path, age(a)).cmp(&(&b.path, age(b))));
             let mut kept: Vec<Location> = Vec::new();
             for location in finding.locations {
                 match kept.last_mut() {

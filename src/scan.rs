@@ -75,6 +75,8 @@ pub struct Summary {
     pub locations: usize,
     /// Matches suppressed by an inline allow comment.
     pub suppressed_inline: u64,
+    /// Locations suppressed by a fingerprint in `.leakhoundignore`.
+    pub suppressed_ignored: u64,
     /// Inputs not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
 }
@@ -100,6 +102,7 @@ impl Summary {
         self.inputs_scanned += other.inputs_scanned;
         self.bytes_scanned += other.bytes_scanned;
         self.suppressed_inline += other.suppressed_inline;
+        self.suppressed_ignored += other.suppressed_ignored;
         for (reason, n) in &other.skipped {
             *self.skipped.entry(*reason).or_default() += n;
         }
@@ -137,6 +140,12 @@ impl Summary {
         }
         if self.suppressed_inline > 0 {
             s.push_str(&format!("; {} suppressed inline", self.suppressed_inline));
+        }
+        if self.suppressed_ignored > 0 {
+            s.push_str(&format!(
+                "; {} ignored by fingerprint",
+                self.suppressed_ignored
+            ));
         }
         s
     }
@@ -278,13 +287,22 @@ impl<'e> ChunkScanner<'e> {
         {
             return;
         }
+        let fingerprint = finding::fingerprint(rule.id(), &hit.secret, origin.relative);
+        if engine
+            .global_allowlist()
+            .fingerprints
+            .contains(&fingerprint)
+        {
+            self.summary.suppressed_ignored += 1;
+            return;
+        }
         let location = Location {
             path: origin.display.to_owned(),
             line: hit.line,
             column: hit.column,
             end_line: hit.end_line,
             end_column: hit.end_column,
-            fingerprint: finding::fingerprint(rule.id(), &hit.secret, origin.relative),
+            fingerprint,
             snippet: hit.snippet.clone(),
             git,
         };

@@ -24,6 +24,24 @@ fn project_tree_is_clean() {
 }
 
 #[test]
+fn project_history_is_clean() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    if !std::path::Path::new(root).join(".git").exists() {
+        return; // a source package, not a clone
+    }
+    let output = leakhound()
+        .args(["scan", "--no-progress", "-f", "json", root])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "findings in the project history:\n{stdout}"
+    );
+}
+
+#[test]
 fn fixtures_would_be_found_without_the_allowlist() {
     let root = env!("CARGO_MANIFEST_DIR");
     let patterns = std::path::Path::new(root).join("patterns");

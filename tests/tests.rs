@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod git;
 mod inputs;
 mod rules;
 mod selfscan;

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 use crate::cli::{GlobalArgs, MinConfidence, OutputFormat, ScanArgs};
-use leakhound::config::{CONFIG_FILE, Config};
+use leakhound::config::{CONFIG_FILE, Config, IGNORE_FILE, read_ignore_file};
 use leakhound::finding::Finding;
 use leakhound::matcher::Engine;
 use leakhound::report::{self, Format, ReportOptions};
@@ -51,7 +51,13 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
         .max_file_size
         .or(config.max_file_size)
         .unwrap_or(DEFAULT_MAX_FILE_SIZE);
-    let engine = Engine::new(&config.rules, config.allowlist);
+    let mut allowlist = config.allowlist;
+    let ignore_file = root.join(IGNORE_FILE);
+    if ignore_file.is_file() {
+        allowlist.fingerprints = read_ignore_file(&ignore_file)
+            .with_context(|| format!("cannot read {}", ignore_file.display()))?;
+    }
+    let engine = Engine::new(&config.rules, allowlist);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()

@@ -210,6 +210,8 @@ pub struct Allowlist {
     pub regexes: Vec<Regex>,
     /// Lowercased stop-words.
     pub stopwords: Vec<String>,
+    /// Location fingerprints to ignore (from `.leakhoundignore`).
+    pub fingerprints: std::collections::HashSet<String>,
 }
 
 impl Allowlist {
@@ -242,6 +244,7 @@ impl Allowlist {
             paths,
             regexes,
             stopwords,
+            fingerprints: Default::default(),
         })
     }
 

@@ -161,7 +161,8 @@ pub fn scan(
             }
         }
     }
-    let (mut found, _) = scanner.finish();
+    let (mut found, located) = scanner.finish();
+    summary.merge(&located);
     if !options.no_dedup {
         found = found.earliest_per_path();
     }
@@ -356,6 +357,7 @@ impl<'r> Locator<'r> {
         let info = commit.and_then(|index| self.commit_info(index));
         GitLocation {
             time: commit.map_or(i64::MAX, |i| self.history.commits[i].time),
+            walk_index: commit.unwrap_or(usize::MAX),
             blob: blob.to_string(),
             commit: commit.map(|i| self.history.commits[i].id.to_string()),
             author: info.as_ref().map(|i| i.author.clone()),
@@ -408,7 +410,7 @@ impl Progress {
 
     fn commits(&self, n: usize) {
         if let Some(bar) = &self.bar
-            && n % 1024 == 0
+            && n.is_multiple_of(1024)
         {
             bar.set_message(format!("walking history: {n} commits"));
         }

@@ -62,7 +62,10 @@ pub fn appearances(
         let key = (blob, path);
         let better = |current: usize| {
             let (a, b) = (&commits[index], &commits[current]);
-            (a.merge, a.time, a.id) < (b.merge, b.time, b.id)
+            // Equal times: the walk visits descendants first, so the later
+            // index is the older commit.
+            (a.merge, a.time, std::cmp::Reverse(index))
+                < (b.merge, b.time, std::cmp::Reverse(current))
         };
         match earliest.get(&key) {
             Some(&current) if !better(current) => {}

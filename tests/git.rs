@@ -1,0 +1,278 @@
+//! Full-history scans of generated repositories (fixed names and dates, so
+//! commit ids are stable).
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{Tree, gitlab_pat, run_json};
+
+/// Runs git in `dir` with a fixed identity and no outside configuration.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "Ada Author")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.org")
+        .env("GIT_AUTHOR_DATE", "2024-01-02T03:04:05+00:00")
+        .env("GIT_COMMITTER_NAME", "Ada Author")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+        .env("GIT_COMMITTER_DATE", "2024-01-02T03:04:05+00:00")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// A new repository with one commit on `main`.
+fn repo() -> Tree {
+    let tree = Tree::new();
+    git(tree.path(), &["init", "-q", "-b", "main"]);
+    tree.write("README.md", "# demo\n");
+    commit(&tree, "initial");
+    tree
+}
+
+fn commit(tree: &Tree, message: &str) -> String {
+    git(tree.path(), &["add", "-A"]);
+    git(
+        tree.path(),
+        &["commit", "-q", "--allow-empty", "-m", message],
+    );
+    git(tree.path(), &["rev-parse", "HEAD"])
+}
+
+fn scan(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut cmd = crate::util::leakhound();
+    cmd.current_dir(dir)
+        .args(["scan", ".", "-f", "json", "--no-progress"])
+        .args(extra);
+    run_json(&mut cmd)
+}
+
+fn findings(json: &serde_json::Value) -> &Vec<serde_json::Value> {
+    json["findings"].as_array().expect("findings array")
+}
+
+#[test]
+fn secret_added_then_removed_is_found_and_not_in_head() {
+    let tree = repo();
+    tree.write("config.py", format!("TOKEN = '{}'\n", gitlab_pat(20)));
+    let added = commit(&tree, "add config");
+    tree.write("config.py", "TOKEN = os.environ['TOKEN']\n");
+    commit(&tree, "use the environment");
+    let (code, json) = scan(tree.path(), &[]);
+    assert_eq!(code, 1);
+    let finding = &findings(&json)[0];
+    assert_eq!(finding["in_head"], false);
+    let location = &finding["locations"][0];
+    assert_eq!(location["path"], "config.py");
+    assert_eq!(location["line"], 1);
+    assert_eq!(location["git"]["commit"], added.as_str());
+    assert_eq!(location["git"]["author"], "Ada Author");
+    assert_eq!(location["git"]["email"], "ada@example.org");
+    assert_eq!(location["git"]["date"], "2024-01-02T03:04:05+00:00");
+    assert_eq!(location["git"]["summary"], "add config");
+    assert_eq!(json["summary"]["commits"], 3);
+}
+
+#[test]
+fn secret_still_present_is_in_head_once_per_path() {
+    let tree = repo();
+    tree.write("app.env", format!("TOKEN={}\n", gitlab_pat(21)));
+    let added = commit(&tree, "add env");
+    for n in 0..3 {
+        tree.write("app.env", format!("TOKEN={}\nN={n}\n", gitlab_pat(21)));
+        commit(&tree, &format!("edit {n}"));
+    }
+    let (_, json) = scan(tree.path(), &[]);
+    let finding = &findings(&json)[0];
+    assert_eq!(finding["in_head"], true);
+    let locations = finding["locations"].as_array().unwrap();
+    assert_eq!(locations.len(), 1, "one location per path, not per version");
+    assert_eq!(locations[0]["git"]["commit"], added.as_str());
+    let (_, json) = scan(tree.path(), &["--no-dedup"]);
+    assert_eq!(findings(&json)[0]["locations"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn unmerged_branch_and_tag_only_commits_are_scanned() {
+    let tree = repo();
+    git(tree.path(), &["checkout", "-q", "-b", "feature"]);
+    tree.write("feature.txt", format!("{}\n", gitlab_pat(22)));
+    commit(&tree, "on a branch");
+    git(tree.path(), &["checkout", "-q", "main"]);
+    git(tree.path(), &["checkout", "-q", "--detach"]);
+    tree.write("tagged.txt", format!("{}\n", gitlab_pat(23)));
+    commit(&tree, "only tagged");
+    git(tree.path(), &["tag", "v1"]);
+    git(tree.path(), &["checkout", "-q", "main"]);
+    let (_, json) = scan(tree.path(), &[]);
+    let mut paths: Vec<_> = findings(&json)
+        .iter()
+        .map(|f| f["locations"][0]["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["feature.txt", "tagged.txt"]);
+    let (_, json) = scan(tree.path(), &["--ref", "main"]);
+    assert!(findings(&json).is_empty(), "--ref limits the scan");
+}
+
+#[test]
+fn renamed_file_is_one_finding_with_both_paths() {
+    let tree = repo();
+    tree.write("old.cfg", format!("token={}\n", gitlab_pat(24)));
+    commit(&tree, "add");
+    git(tree.path(), &["mv", "old.cfg", "new.cfg"]);
+    commit(&tree, "rename");
+    let (_, json) = scan(tree.path(), &[]);
+    assert_eq!(findings(&json).len(), 1);
+    let locations = findings(&json)[0]["locations"].as_array().unwrap();
+    let paths: Vec<_> = locations
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["new.cfg", "old.cfg"]);
+    assert_eq!(locations[0]["git"]["summary"], "rename");
+    assert_eq!(locations[0]["git"]["in_head"], true);
+    assert_eq!(locations[1]["git"]["in_head"], false);
+}
+
+#[test]
+fn same_secret_in_two_files_and_a_merge() {
+    let tree = repo();
+    git(tree.path(), &["checkout", "-q", "-b", "side"]);
+    tree.write("a.txt", format!("{}\n", gitlab_pat(25)));
+    commit(&tree, "side adds a");
+    git(tree.path(), &["checkout", "-q", "main"]);
+    tree.write("b.txt", format!("{}\n", gitlab_pat(25)));
+    commit(&tree, "main adds b");
+    git(
+        tree.path(),
+        &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+    );
+    let (_, json) = scan(tree.path(), &[]);
+    assert_eq!(findings(&json).len(), 1);
+    let locations = findings(&json)[0]["locations"].as_array().unwrap();
+    let summaries: Vec<_> = locations
+        .iter()
+        .map(|l| l["git"]["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        summaries,
+        ["side adds a", "main adds b"],
+        "the merge did not introduce them"
+    );
+}
+
+#[test]
+fn bare_and_shallow_clones() {
+    let tree = repo();
+    tree.write("old.txt", format!("{}\n", gitlab_pat(26)));
+    commit(&tree, "old secret");
+    tree.write("old.txt", "gone\n");
+    commit(&tree, "remove");
+    tree.write("new.txt", format!("{}\n", gitlab_pat(27)));
+    commit(&tree, "new secret");
+    let clones = Tree::new();
+    let source = format!("file://{}", tree.path().display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--bare", &source, "bare.git"],
+    );
+    let (_, json) = scan(&clones.path().join("bare.git"), &[]);
+    assert_eq!(findings(&json).len(), 2);
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &source, "shallow"],
+    );
+    let (code, json) = scan(&clones.path().join("shallow"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&json).len(), 1, "only what the shallow clone has");
+    assert_eq!(json["summary"]["commits"], 1);
+}
+
+#[test]
+fn all_objects_finds_dangling_blobs() {
+    let tree = repo();
+    let blob = {
+        let path = tree.write("loose.txt", format!("{}\n", gitlab_pat(28)));
+        let id = git(tree.path(), &["hash-object", "-w", path.to_str().unwrap()]);
+        std::fs::remove_file(path).unwrap();
+        id
+    };
+    let (code, _) = scan(tree.path(), &[]);
+    assert_eq!(code, 0, "unreachable blobs are not scanned by default");
+    let (code, json) = scan(tree.path(), &["--all-objects"]);
+    assert_eq!(code, 1);
+    let location = &findings(&json)[0]["locations"][0];
+    assert_eq!(location["git"]["blob"], blob.as_str());
+    assert!(
+        location["path"]
+            .as_str()
+            .unwrap()
+            .contains("unreachable blob")
+    );
+}
+
+#[test]
+fn empty_repository_is_clean() {
+    let tree = Tree::new();
+    git(tree.path(), &["init", "-q"]);
+    let (code, json) = scan(tree.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(json["summary"]["inputs_scanned"], 0);
+}
+
+#[test]
+fn nothing_from_the_repository_is_executed() {
+    let tree = repo();
+    let marker = tree.path().join("pwned");
+    let command = format!("touch {}", marker.display());
+    git(tree.path(), &["config", "core.fsmonitor", &command]);
+    git(tree.path(), &["config", "core.pager", &command]);
+    git(tree.path(), &["config", "filter.evil.smudge", &command]);
+    git(tree.path(), &["config", "filter.evil.clean", &command]);
+    tree.write(".gitattributes", "* filter=evil\n");
+    for hook in [
+        "pre-commit",
+        "post-checkout",
+        "pre-auto-gc",
+        "fsmonitor-watchman",
+    ] {
+        let path = tree.write(
+            &format!(".git/hooks/{hook}"),
+            format!("#!/bin/sh\n{command}\n"),
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    let (code, _) = scan(tree.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(!marker.exists(), "a command from the repository ran");
+    let status = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(tree.path())
+        .output()
+        .unwrap();
+    let _ = status;
+}
+
+#[test]
+fn no_git_scans_the_work_tree() {
+    let tree = repo();
+    tree.write("uncommitted.txt", format!("{}\n", gitlab_pat(29)));
+    let (code, _) = scan(tree.path(), &[]);
+    assert_eq!(code, 0, "history has no secret");
+    let (code, _) = scan(tree.path(), &["--no-git"]);
+    assert_eq!(code, 1, "the work tree does");
+}
