@@ -10,7 +10,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::bytes::CaptureLocations;
+use regex_automata::Input;
+use regex_automata::meta::Cache;
+use regex_automata::util::captures::Captures;
 
 pub use filters::{entropy, is_placeholder};
 
@@ -25,8 +27,6 @@ pub struct Engine {
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords: they run on every input.
     always: Vec<usize>,
-    /// Number of rules that have keywords.
-    with_keywords: usize,
     global: Allowlist,
 }
 
@@ -74,13 +74,11 @@ impl Engine {
                 .build(&keywords)
                 .expect("keyword automaton fits the default limits")
         });
-        let with_keywords = rules.len() - always.len();
         Engine {
             rules,
             prefilter,
             keyword_rules,
             always,
-            with_keywords,
             global,
         }
     }
@@ -97,11 +95,13 @@ impl Engine {
 
     /// A matcher for the calling thread.
     pub fn matcher(&self) -> Matcher<'_> {
+        let n = self.rules.len();
         Matcher {
             engine: self,
-            candidate: vec![false; self.rules.len()],
-            candidates: Vec::with_capacity(self.rules.len()),
-            captures: (0..self.rules.len()).map(|_| None).collect(),
+            candidate: vec![false; n],
+            candidates: Vec::with_capacity(n),
+            windows: vec![Vec::new(); n],
+            search: (0..n).map(|_| None).collect(),
         }
     }
 }
@@ -111,7 +111,10 @@ pub struct Matcher<'e> {
     engine: &'e Engine,
     candidate: Vec<bool>,
     candidates: Vec<usize>,
-    captures: Vec<Option<CaptureLocations>>,
+    /// Per rule: the byte ranges its regex must search in this input.
+    windows: Vec<Vec<Range<usize>>>,
+    /// Per rule: its regex cache and capture slots, made on first use.
+    search: Vec<Option<(Cache, Captures)>>,
 }
 
 impl Matcher<'_> {
@@ -133,62 +136,80 @@ impl Matcher<'_> {
         out[first..].sort_by_key(|m| (m.span.start, m.rule));
     }
 
-    /// Marks the rules whose keywords occur in `haystack`.
+    /// Finds the rules whose keywords occur in `haystack`, and for each the
+    /// windows its regex must search.
+    ///
+    /// A rule whose regex bounds its match length to `max` bytes only needs
+    /// `max` bytes either side of each keyword occurrence: every match
+    /// contains a keyword. Other rules search the whole input.
     fn select_candidates(&mut self, haystack: &[u8]) {
         for &rule in &self.candidates {
             self.candidate[rule] = false;
+            self.windows[rule].clear();
         }
         self.candidates.clear();
         for &rule in &self.engine.always {
-            self.candidate[rule] = true;
-            self.candidates.push(rule);
+            self.mark(rule, 0..haystack.len());
         }
         let Some(prefilter) = &self.engine.prefilter else {
             return;
         };
-        let mut found = 0;
         for hit in prefilter.find_overlapping_iter(haystack) {
             for &rule in &self.engine.keyword_rules[hit.pattern().as_usize()] {
-                if !self.candidate[rule] {
-                    self.candidate[rule] = true;
-                    self.candidates.push(rule);
-                    found += 1;
-                }
-            }
-            if found == self.engine.with_keywords {
-                break;
+                let window = match self.engine.rules[rule].max_len {
+                    Some(max) => {
+                        hit.start().saturating_sub(max)
+                            ..hit.end().saturating_add(max).min(haystack.len())
+                    }
+                    None => 0..haystack.len(),
+                };
+                self.mark(rule, window);
             }
         }
         self.candidates.sort_unstable();
     }
 
+    /// Adds a window to a rule, merging it with the previous one when they
+    /// touch (keyword hits arrive in order of their end, so windows do too).
+    fn mark(&mut self, rule: usize, window: Range<usize>) {
+        if !self.candidate[rule] {
+            self.candidate[rule] = true;
+            self.candidates.push(rule);
+        }
+        let windows = &mut self.windows[rule];
+        match windows.last_mut() {
+            Some(last) if window.start <= last.end => {
+                last.start = last.start.min(window.start);
+                last.end = last.end.max(window.end);
+            }
+            _ => windows.push(window),
+        }
+    }
+
     fn run_rule(&mut self, index: usize, haystack: &[u8], out: &mut Vec<Match>) {
         let rule = &*self.engine.rules[index];
         let regex = rule.regex();
-        let locs = self.captures[index].get_or_insert_with(|| regex.capture_locations());
-        let mut at = 0;
-        while at <= haystack.len() {
-            let Some(m) = regex.captures_read_at(locs, haystack, at) else {
-                break;
-            };
-            at = if m.end() > m.start() {
-                m.end()
-            } else {
-                m.end() + 1
-            };
-            let Some((start, end)) = locs.get(rule.secret_group) else {
-                continue;
-            };
-            if start == end {
-                continue;
-            }
-            let secret = &haystack[start..end];
-            if accepts(rule, &self.engine.global, secret) {
-                out.push(Match {
-                    rule: index,
-                    span: m.start()..m.end(),
-                    secret: start..end,
-                });
+        let (cache, caps) = self.search[index]
+            .get_or_insert_with(|| (regex.create_cache(), regex.create_captures()));
+        for window in &self.windows[index] {
+            let mut input = Input::new(haystack).range(window.clone());
+            loop {
+                regex.search_captures_with(cache, &input, caps);
+                let Some(m) = caps.get_match() else { break };
+                let next = if m.is_empty() { m.end() + 1 } else { m.end() };
+                if let Some(secret) = caps.get_group(rule.secret_group).filter(|s| !s.is_empty())
+                    && accepts(rule, &self.engine.global, &haystack[secret.range()])
+                {
+                    out.push(Match {
+                        rule: index,
+                        span: m.range(),
+                        secret: secret.range(),
+                    });
+                }
+                if next > window.end {
+                    break;
+                }
+                input.set_start(next);
             }
         }
     }

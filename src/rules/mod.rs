@@ -161,10 +161,16 @@ pub struct Rule {
     pub file: PathBuf,
     /// Index of the `secret` capture group.
     pub secret_group: usize,
+    /// Longest possible match in bytes, when the regex bounds it: a match
+    /// containing a keyword lies within this distance of it.
+    pub max_len: Option<usize>,
     /// Compiled allowlist of the rule.
     pub allowlist: Allowlist,
-    regex: OnceLock<Regex>,
+    regex: OnceLock<MetaRegex>,
 }
+
+/// The compiled form of a rule's regex.
+pub type MetaRegex = regex_automata::meta::Regex;
 
 impl Rule {
     /// The stable id.
@@ -176,9 +182,9 @@ impl Rule {
     ///
     /// The pattern was validated when the rule was loaded, so compiling can
     /// only fail on size limits, which [`Rule::compile`] reports.
-    pub fn regex(&self) -> &Regex {
+    pub fn regex(&self) -> &MetaRegex {
         self.regex.get_or_init(|| {
-            build_regex(&self.syntax.regex).expect("regex validated when the rule was loaded")
+            build_meta_regex(&self.syntax.regex).expect("regex validated when the rule was loaded")
         })
     }
 
@@ -187,10 +193,29 @@ impl Rule {
         if self.regex.get().is_some() {
             return Ok(());
         }
-        let regex = build_regex(&self.syntax.regex).map_err(|e| e.to_string())?;
+        let regex = build_meta_regex(&self.syntax.regex).map_err(|e| e.to_string())?;
         let _ = self.regex.set(regex);
         Ok(())
     }
+}
+
+/// Rule regexes use `regex-automata` directly: searches can be limited to a
+/// span of the input (a window around a keyword) while assertions still see
+/// the bytes around it, and each thread keeps its own cache.
+fn build_meta_regex(pattern: &str) -> Result<MetaRegex, regex_automata::meta::BuildError> {
+    regex_automata::meta::Regex::builder()
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                .unicode(false)
+                .utf8(false),
+        )
+        .configure(
+            regex_automata::meta::Config::new()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(64 << 20))
+                .hybrid_cache_capacity(16 << 20),
+        )
+        .build(pattern)
 }
 
 fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
@@ -379,7 +404,7 @@ impl Rule {
         if syntax.name.trim().is_empty() {
             return Err(fail("'name' is empty".to_owned()));
         }
-        let secret_group = secret_group(&syntax.regex).map_err(&fail)?;
+        let (secret_group, max_len) = secret_group(&syntax.regex).map_err(&fail)?;
         if let Some(k) = syntax.keywords.iter().find(|k| k.trim().is_empty()) {
             return Err(fail(format!("keyword {k:?} is empty")));
         }
@@ -396,6 +421,7 @@ impl Rule {
             syntax,
             file: file.to_owned(),
             secret_group,
+            max_len,
             allowlist,
             regex: OnceLock::new(),
         })
@@ -417,25 +443,27 @@ fn validate_id(id: &str) -> Result<(), String> {
     }
 }
 
-/// Parses a pattern (cheap, no compilation) and finds its secret group.
-fn secret_group(pattern: &str) -> Result<usize, String> {
+/// Parses a pattern (cheap, no compilation); returns its secret group and
+/// the longest match it allows, if bounded.
+fn secret_group(pattern: &str) -> Result<(usize, Option<usize>), String> {
     let hir = regex_syntax::ParserBuilder::new()
         .utf8(false)
         .unicode(false)
         .build()
         .parse(pattern)
         .map_err(|e| format!("bad regex:\n{e}"))?;
+    let max_len = hir.properties().maximum_len();
     let mut names = Vec::new();
     collect_groups(&hir, &mut names);
     if let Some((index, _)) = names
         .iter()
         .find(|(_, name)| name.as_deref() == Some("secret"))
     {
-        return Ok(*index as usize);
+        return Ok((*index as usize, max_len));
     }
     names
         .iter()
-        .map(|(index, _)| *index as usize)
+        .map(|(index, _)| (*index as usize, max_len))
         .min()
         .ok_or_else(|| "regex has no capture group: name the secret with (?P<secret>...)".into())
 }
