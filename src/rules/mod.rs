@@ -202,7 +202,7 @@ impl Rule {
 /// Rule regexes use `regex-automata` directly: searches can be limited to a
 /// span of the input (a window around a keyword) while assertions still see
 /// the bytes around it, and each thread keeps its own cache.
-fn build_meta_regex(pattern: &str) -> Result<MetaRegex, regex_automata::meta::BuildError> {
+fn build_meta_regex(pattern: &str) -> Result<MetaRegex, Box<regex_automata::meta::BuildError>> {
     regex_automata::meta::Regex::builder()
         .syntax(
             regex_automata::util::syntax::Config::new()
@@ -216,6 +216,7 @@ fn build_meta_regex(pattern: &str) -> Result<MetaRegex, regex_automata::meta::Bu
                 .hybrid_cache_capacity(16 << 20),
         )
         .build(pattern)
+        .map_err(Box::new)
 }
 
 fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
