@@ -276,3 +276,34 @@ fn no_git_scans_the_work_tree() {
     let (code, _) = scan(tree.path(), &["--no-git"]);
     assert_eq!(code, 1, "the work tree does");
 }
+
+#[test]
+fn large_blobs_and_lfs_pointers_are_counted_not_scanned() {
+    let tree = repo();
+    tree.write(
+        "big.txt",
+        format!("{}\n{}\n", "x".repeat(4096), gitlab_pat(30)),
+    );
+    tree.write(
+        "model.bin",
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n",
+    );
+    commit(&tree, "big and lfs");
+    let mut cmd = crate::util::leakhound();
+    cmd.current_dir(tree.path()).args([
+        "scan",
+        ".",
+        "-f",
+        "json",
+        "--no-progress",
+        "--max-file-size",
+        "1K",
+    ]);
+    let output = cmd.output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["skipped"]["too_large"], 1);
+    assert_eq!(json["summary"]["skipped"]["lfs_pointer"], 1);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("larger than --max-file-size"), "{stderr}");
+}
