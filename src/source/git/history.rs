@@ -41,8 +41,6 @@ pub struct History {
     pub trees: HashSet<ObjectId>,
     /// Symlink targets and submodule commits seen (counted once each).
     pub not_scanned: HashSet<ObjectId>,
-    /// Blobs reachable from refs directly (tags of blobs), by ref name.
-    pub tagged_blobs: Vec<(ObjectId, BString)>,
 }
 
 /// The objects refs point at, by kind.
@@ -153,7 +151,6 @@ pub fn enumerate(
         if !history.blobs.contains_key(blob) {
             let path = intern(&mut history.paths, name.clone());
             history.blobs.insert(*blob, path);
-            history.tagged_blobs.push((*blob, name.clone()));
         }
     }
     // Only keep first parents that were walked: past a shallow boundary the
