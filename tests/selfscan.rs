@@ -3,20 +3,27 @@
 
 use crate::util::leakhound;
 
-#[test]
-fn project_tree_is_clean() {
+/// Scans the project with `args`, asserts it is clean, returns the report.
+fn assert_clean(args: &[&str], what: &str) -> serde_json::Value {
     let root = env!("CARGO_MANIFEST_DIR");
     let output = leakhound()
-        .args(["scan", "--no-git", "-f", "json", root])
+        .args(["scan", "--no-progress", "-f", "json"])
+        .args(args)
+        .arg(root)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         output.status.code(),
         Some(0),
-        "findings in the project tree:\n{stdout}"
+        "findings in the project {what}:\n{stdout}"
     );
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn project_tree_is_clean() {
+    let json = assert_clean(&["--no-git"], "tree");
     assert!(
         json["summary"]["skipped"]["allowlisted"].as_u64().unwrap() > 0,
         "fixtures are allowlisted, not missed"
@@ -29,16 +36,7 @@ fn project_history_is_clean() {
     if !std::path::Path::new(root).join(".git").exists() {
         return; // a source package, not a clone
     }
-    let output = leakhound()
-        .args(["scan", "--no-progress", "-f", "json", root])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "findings in the project history:\n{stdout}"
-    );
+    assert_clean(&[], "history");
 }
 
 #[test]

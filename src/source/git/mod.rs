@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
-use gix::hashtable::{HashMap, HashSet};
+use gix::hashtable::HashSet;
 use gix::prelude::Find;
 use rayon::prelude::*;
 
@@ -90,7 +90,6 @@ pub fn scan(
     }
     let history = history::enumerate(&repo, &tips, &mut summary, |n| progress.commits(n))?;
     summary.commits = history.commits.len() as u64;
-    let mut blobs: HashMap<ObjectId, u32> = history.blobs.clone();
     let mut unreachable = HashSet::default();
     log::info!(
         "walked {} commits, {} trees, {} blobs in {:.2?}",
@@ -99,13 +98,7 @@ pub fn scan(
         history.blobs.len(),
         started.elapsed()
     );
-    let order = pack_order(
-        &repo,
-        &history,
-        options.all_objects,
-        &mut blobs,
-        &mut unreachable,
-    )?;
+    let order = pack_order(&repo, &history, options.all_objects, &mut unreachable)?;
     log::info!(
         "ordered {} blobs by pack position at {:.2?}",
         order.len(),
@@ -117,9 +110,8 @@ pub fn scan(
     summary.merge(&scan_summary);
     progress.finish();
     log::info!("scanned blobs at {:.2?}", started.elapsed());
-    let mut findings = Findings::default();
     if hits.is_empty() {
-        return Ok((findings, summary));
+        return Ok((Findings::default(), summary));
     }
     let wanted: HashSet<ObjectId> = hits.iter().map(|b| b.blob).collect();
     let appearances = provenance::appearances(&repo, &history.commits, &wanted);
@@ -141,7 +133,7 @@ pub fn scan(
                 let path = if unreachable.contains(&blob_hits.blob) {
                     BString::from(format!("(unreachable blob {})", blob_hits.blob))
                 } else {
-                    history.paths[blobs[&blob_hits.blob] as usize].clone()
+                    history.paths[history.blobs[&blob_hits.blob] as usize].clone()
                 };
                 vec![(path, None)]
             }
@@ -166,8 +158,7 @@ pub fn scan(
     if !options.no_dedup {
         found = found.earliest_per_path();
     }
-    findings.merge(found);
-    Ok((findings, summary))
+    Ok((found, summary))
 }
 
 /// Orders the blobs to scan by their position in the packs, so each thread
@@ -177,9 +168,9 @@ fn pack_order(
     repo: &gix::Repository,
     history: &History,
     all_objects: bool,
-    blobs: &mut HashMap<ObjectId, u32>,
     unreachable: &mut HashSet<ObjectId>,
 ) -> anyhow::Result<Vec<ObjectId>> {
+    let blobs = &history.blobs;
     use gix::odb::store::iter::Ordering;
     let mut order = Vec::with_capacity(blobs.len());
     let mut placed: HashSet<ObjectId> = HashSet::default();
@@ -218,9 +209,6 @@ fn pack_order(
         if !placed.contains(id) {
             order.push(*id);
         }
-    }
-    for id in unreachable.iter() {
-        blobs.insert(*id, u32::MAX);
     }
     Ok(order)
 }
