@@ -18,6 +18,9 @@ pub use filters::{entropy, is_placeholder};
 
 use crate::rules::{Allowlist, Confidence, Rule, RuleSet};
 
+/// Keywords shorter than this do not gate their rule (see [`Engine::new`]).
+const MIN_KEYWORD_LEN: usize = 3;
+
 /// The shared, read-only part of matching.
 #[derive(Debug)]
 pub struct Engine {
@@ -49,10 +52,15 @@ impl Engine {
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
-            if rule.syntax.keywords.is_empty() {
+            // A keyword of one or two letters occurs in nearly every input:
+            // it narrows nothing, and handling its hits costs more than
+            // letting the rule search the whole input.
+            let own = &rule.syntax.keywords;
+            if own.is_empty() || own.iter().any(|k| k.len() < MIN_KEYWORD_LEN) {
                 always.push(index);
+                continue;
             }
-            for keyword in &rule.syntax.keywords {
+            for keyword in own {
                 let keyword = keyword.to_ascii_lowercase();
                 match keywords.iter().position(|k| *k == keyword) {
                     Some(pos) => keyword_rules[pos].push(index),
