@@ -307,3 +307,70 @@ fn large_blobs_and_lfs_pointers_are_counted_not_scanned() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("larger than --max-file-size"), "{stderr}");
 }
+
+/// The loose object file of `id`.
+fn loose_object(tree: &Tree, id: &str) -> std::path::PathBuf {
+    tree.path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..])
+}
+
+#[cfg(unix)]
+#[test]
+fn missing_and_corrupt_objects_are_counted_and_the_scan_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = repo();
+    tree.write("kept.txt", format!("{}\n", gitlab_pat(31)));
+    tree.write("lost.txt", format!("{}\n", gitlab_pat(32)));
+    tree.write("broken.txt", format!("{}\n", gitlab_pat(33)));
+    commit(&tree, "three files");
+    let lost = git(tree.path(), &["rev-parse", "HEAD:lost.txt"]);
+    let broken = git(tree.path(), &["rev-parse", "HEAD:broken.txt"]);
+    // A partial clone lacks objects; a damaged disk garbles them.
+    std::fs::remove_file(loose_object(&tree, &lost)).unwrap();
+    let path = loose_object(&tree, &broken);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&path, b"this is not zlib data").unwrap();
+    let mut cmd = crate::util::leakhound();
+    cmd.current_dir(tree.path())
+        .args(["scan", ".", "-f", "json", "--no-progress"]);
+    let output = cmd.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the readable blob is still scanned"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(findings(&json).len(), 1);
+    assert_eq!(findings(&json)[0]["locations"][0]["path"], "kept.txt");
+    let skipped = &json["summary"]["skipped"];
+    let counted =
+        skipped["missing"].as_u64().unwrap_or(0) + skipped["unreadable"].as_u64().unwrap_or(0);
+    assert_eq!(counted, 2, "{skipped}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&lost) && stderr.contains(&broken),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_paths_are_reported_readably() {
+    use std::os::unix::ffi::OsStrExt;
+    let tree = repo();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.env");
+    std::fs::write(
+        tree.path().join(name),
+        format!("TOKEN={}\n", gitlab_pat(34)),
+    )
+    .unwrap();
+    commit(&tree, "latin-1 file name");
+    let (code, json) = scan(tree.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&json)[0]["locations"][0]["path"],
+        "caf\u{fffd}.env"
+    );
+}
