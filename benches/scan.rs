@@ -4,7 +4,14 @@
 //! `cargo bench --bench scan` reports bytes per second for:
 //! - `files/all-rules`: the corpus as 2,000 files of ~4 KiB, every built-in rule;
 //! - `one-chunk/all-rules`: the same bytes as a single input;
-//! - `files/no-rules`: the same walk with an empty rule set (the floor).
+//! - `files/no-rules`: the same walk with an empty rule set (the floor);
+//! - `real/all-rules`: with `LEAKHOUND_BENCH_DIR=DIR`, every file under DIR
+//!   (under 1 MB, read into memory first), e.g. a checkout of a project.
+//!
+//! The generated corpus is deliberately dense in credential-like names
+//! (`password_hash`, `token_count`, `secret_manager` on most lines), so the
+//! generic assignment rules search nearly all of it: a worst case, not
+//! typical code.
 
 use std::hint::black_box;
 
@@ -125,6 +132,45 @@ fn scan_all(engine: &Engine, files: &[String]) -> usize {
     scanner.finish().0.into_sorted().len()
 }
 
+fn scan_bytes(engine: &Engine, files: &[Vec<u8>]) -> usize {
+    let mut scanner = ChunkScanner::new(engine);
+    for file in files {
+        scanner.scan(
+            file,
+            Origin {
+                display: "f",
+                relative: "f",
+            },
+        );
+    }
+    scanner.finish().0.into_sorted().len()
+}
+
+/// Every regular file under `dir` smaller than 1 MB.
+fn read_tree(dir: &std::path::Path) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && entry.file_name() != ".git" {
+                stack.push(entry.path());
+            } else if kind.is_file()
+                && entry.metadata().is_ok_and(|m| m.len() < 1_000_000)
+                && let Ok(bytes) = std::fs::read(entry.path())
+            {
+                out.push(bytes);
+            }
+        }
+    }
+    out
+}
+
 fn bench(c: &mut Criterion) {
     let files = corpus(2_000, 4 << 10);
     let bytes: usize = files.iter().map(String::len).sum();
@@ -147,6 +193,14 @@ fn bench(c: &mut Criterion) {
     group.bench_function("files/no-rules", |b| {
         b.iter(|| black_box(scan_all(&none, &files)))
     });
+    if let Ok(dir) = std::env::var("LEAKHOUND_BENCH_DIR") {
+        let real = read_tree(std::path::Path::new(&dir));
+        let bytes: usize = real.iter().map(Vec::len).sum();
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.bench_function("real/all-rules", |b| {
+            b.iter(|| black_box(scan_bytes(&all, &real)))
+        });
+    }
     group.finish();
 }
 
