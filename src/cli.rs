@@ -61,6 +61,13 @@ pub struct ScanArgs {
     /// Treat PATH as plain files even if it is a git repository.
     #[arg(long)]
     pub no_git: bool,
+    /// Git: scan only what the index adds relative to HEAD (pre-commit).
+    #[arg(long, conflicts_with_all = ["no_git", "range", "all_objects", "refs"])]
+    pub staged: bool,
+    /// Git: scan only what the commits of BASE..HEAD add (each against its
+    /// first parent); BASE...HEAD starts from their merge base.
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["no_git", "all_objects", "refs"])]
+    pub range: Option<String>,
     /// Git: also scan blobs that no ref reaches (dangling, reflog-only).
     #[arg(long, conflicts_with = "no_git")]
     pub all_objects: bool,

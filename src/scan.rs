@@ -39,6 +39,8 @@ pub enum SkipReason {
     LfsPointer,
     /// A submodule entry (a commit of another repository).
     Submodule,
+    /// An index entry in a merge conflict.
+    Unmerged,
 }
 
 impl SkipReason {
@@ -55,6 +57,7 @@ impl SkipReason {
             SkipReason::Missing => "missing object",
             SkipReason::LfsPointer => "Git LFS pointer",
             SkipReason::Submodule => "submodule",
+            SkipReason::Unmerged => "unmerged",
         }
     }
 }

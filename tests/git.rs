@@ -374,3 +374,109 @@ fn non_utf8_paths_are_reported_readably() {
         "caf\u{fffd}.env"
     );
 }
+
+fn scan_with(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let mut cmd = crate::util::leakhound();
+    cmd.current_dir(dir)
+        .args(["scan", ".", "-f", "json", "--no-progress"])
+        .args(extra);
+    let output = cmd.output().unwrap();
+    let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        output.status.code().unwrap(),
+        json,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn staged_changes_only() {
+    let tree = repo();
+    tree.write("old.env", format!("A={}\nB=1\n", gitlab_pat(40)));
+    commit(&tree, "old secret");
+    // Nothing staged: said, and clean.
+    let (code, _, stderr) = scan_with(tree.path(), &["--staged"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("nothing is staged"), "{stderr}");
+    // An unstaged edit is not scanned; a staged edit only for its added lines.
+    tree.write("old.env", format!("A={}\nB=2\n", gitlab_pat(40)));
+    git(tree.path(), &["add", "old.env"]);
+    tree.write("work.txt", format!("{}\n", gitlab_pat(41)));
+    let (code, json, _) = scan_with(tree.path(), &["--staged"]);
+    assert_eq!(
+        code, 0,
+        "the old secret is in HEAD and the new file is not staged: {json}"
+    );
+    git(tree.path(), &["add", "work.txt"]);
+    tree.write("work.txt", "cleaned up in the work tree only\n");
+    let (code, json, _) = scan_with(tree.path(), &["--staged"]);
+    assert_eq!(code, 1, "the staged content counts, not the work tree");
+    assert_eq!(findings(&json).len(), 1);
+    assert_eq!(findings(&json)[0]["locations"][0]["path"], "work.txt");
+}
+
+#[test]
+fn staged_in_a_repository_without_commits_and_renames() {
+    let tree = Tree::new();
+    git(tree.path(), &["init", "-q", "-b", "main"]);
+    tree.write("first.cfg", format!("key={}\n", gitlab_pat(42)));
+    git(tree.path(), &["add", "first.cfg"]);
+    let (code, _, _) = scan_with(tree.path(), &["--staged"]);
+    assert_eq!(code, 1);
+    commit(&tree, "first");
+    git(tree.path(), &["mv", "first.cfg", "second.cfg"]);
+    let (code, _, stderr) = scan_with(tree.path(), &["--staged"]);
+    assert_eq!(code, 0, "a rename adds nothing: {stderr}");
+}
+
+/// A repository with a secret on main, and a branch `pr` off it.
+fn pr_repo() -> Tree {
+    let tree = repo();
+    tree.write("base.env", format!("OLD={}\nX=1\n", gitlab_pat(43)));
+    commit(&tree, "base secret");
+    git(tree.path(), &["checkout", "-q", "-b", "pr"]);
+    tree
+}
+
+#[test]
+fn range_reports_only_what_the_pr_adds() {
+    let tree = pr_repo();
+    tree.write("base.env", format!("OLD={}\nX=2\n", gitlab_pat(43)));
+    commit(&tree, "touch a file that had a secret");
+    let (code, json, _) = scan_with(tree.path(), &["--range", "main..pr"]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["summary"]["commits"], 1);
+    tree.write("new.env", format!("NEW={}\n", gitlab_pat(44)));
+    let added = commit(&tree, "add a secret");
+    tree.write("new.env", "NEW=${TOKEN}\n");
+    commit(&tree, "and remove it");
+    let (code, json, _) = scan_with(tree.path(), &["--range", "main..pr"]);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&json).len(), 1);
+    let location = &findings(&json)[0]["locations"][0];
+    assert_eq!(location["path"], "new.env");
+    assert_eq!(location["git"]["commit"], added.as_str());
+    assert_eq!(location["git"]["in_head"], false);
+}
+
+#[test]
+fn range_with_merge_base_and_bad_revisions() {
+    let tree = pr_repo();
+    tree.write("pr.txt", format!("{}\n", gitlab_pat(45)));
+    commit(&tree, "pr secret");
+    git(tree.path(), &["checkout", "-q", "main"]);
+    tree.write("main.txt", "moving on\n");
+    commit(&tree, "main moves");
+    let (code, json, _) = scan_with(tree.path(), &["--range", "main...pr"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["summary"]["commits"], 1);
+    let (code, _, stderr) = scan_with(tree.path(), &["--range", "main..no-such-branch"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown revision 'no-such-branch'"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = scan_with(tree.path(), &["--range", "main"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("expected BASE..HEAD"), "{stderr}");
+}

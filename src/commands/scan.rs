@@ -35,9 +35,14 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         git::open(&args.path)?
     };
-    if repo.is_none() && (args.all_objects || !args.refs.is_empty() || args.no_dedup) {
+    let git_only = args.staged
+        || args.range.is_some()
+        || args.all_objects
+        || !args.refs.is_empty()
+        || args.no_dedup;
+    if repo.is_none() && git_only {
         bail!(
-            "--all-objects, --ref and --no-dedup need a git repository; '{}' is not one",
+            "--staged, --range, --all-objects, --ref and --no-dedup need a git repository; '{}' is not one",
             args.path.display()
         );
     }
@@ -63,7 +68,17 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start worker threads")?;
     let (findings, mut summary) = pool.install(|| -> anyhow::Result<_> {
-        if let Some(repo) = repo {
+        if let (Some(repo), true) = (&repo, args.staged) {
+            match git::scan_staged(&engine, repo, max_file_size)? {
+                Some(result) => Ok(result),
+                None => {
+                    log::warn!("nothing is staged: no changes to scan");
+                    Ok(Default::default())
+                }
+            }
+        } else if let (Some(repo), Some(range)) = (&repo, &args.range) {
+            git::scan_range(&engine, repo, range, max_file_size)
+        } else if let Some(repo) = repo {
             let options = GitOptions {
                 max_file_size,
                 all_objects: args.all_objects,

@@ -13,6 +13,7 @@
 //! environment) and only read: nothing from it is executed and nothing is
 //! written into it.
 
+mod changes;
 mod history;
 mod provenance;
 
@@ -30,6 +31,7 @@ use crate::finding::{Findings, GitLocation};
 use crate::matcher::Engine;
 use crate::scan::{ChunkScanner, Hit, Origin, SkipReason, Summary};
 
+pub use changes::{added_lines, scan_range, scan_staged};
 pub use history::History;
 
 /// Options of a history scan.

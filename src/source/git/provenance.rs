@@ -41,17 +41,12 @@ pub fn appearances(
             |(repo, differ), (index, commit)| {
                 let old = commit.first_parent.and_then(|p| trees.get(&p).copied());
                 let mut out = Vec::new();
-                differ.diff(
-                    repo,
-                    old,
-                    commit.tree,
-                    &BString::default(),
-                    wanted,
-                    &mut out,
-                );
-                out.into_iter()
-                    .map(|(blob, path)| (blob, path, index))
-                    .collect::<Vec<_>>()
+                differ.diff(repo, old, commit.tree, &BString::default(), &mut |change| {
+                    if wanted.contains(&change.new) {
+                        out.push((change.new, change.path, index));
+                    }
+                });
+                out
             },
         )
         .flatten()
@@ -84,9 +79,19 @@ pub fn appearances(
     by_blob
 }
 
+/// A blob that a tree diff found new or changed at a path.
+pub struct ChangedBlob {
+    /// The path in the new tree.
+    pub path: BString,
+    /// The blob there now.
+    pub new: ObjectId,
+    /// The blob that was at that path before, if any.
+    pub old: Option<ObjectId>,
+}
+
 /// A recursive tree differ with reusable buffers.
 #[derive(Default)]
-struct Differ {
+pub struct Differ {
     buf: Vec<u8>,
 }
 
@@ -103,16 +108,16 @@ impl Differ {
             .collect()
     }
 
-    /// Appends the wanted blobs that `new` has and `old` has not at the
-    /// same path.
-    fn diff(
+    /// Calls `found` for every blob that `new` has and `old` has not at the
+    /// same path (`old` `None`: the empty tree). Identical subtrees are
+    /// skipped without being read.
+    pub fn diff(
         &mut self,
         repo: &gix::Repository,
         old: Option<ObjectId>,
         new: ObjectId,
         prefix: &BString,
-        wanted: &HashSet<ObjectId>,
-        out: &mut Vec<(ObjectId, BString)>,
+        found: &mut dyn FnMut(ChangedBlob),
     ) {
         if old == Some(new) {
             return;
@@ -128,22 +133,23 @@ impl Differ {
             if before.map(|(_, o)| o) == Some(*oid) {
                 continue;
             }
+            let path = join(prefix, name.as_ref());
             match kind {
                 EntryKind::Tree => {
                     let old_tree = before
                         .filter(|(k, _)| *k == EntryKind::Tree)
                         .map(|(_, o)| o);
-                    self.diff(
-                        repo,
-                        old_tree,
-                        *oid,
-                        &join(prefix, name.as_ref()),
-                        wanted,
-                        out,
-                    );
+                    self.diff(repo, old_tree, *oid, &path, found);
                 }
-                EntryKind::Blob | EntryKind::BlobExecutable if wanted.contains(oid) => {
-                    out.push((*oid, join(prefix, name.as_ref())));
+                EntryKind::Blob | EntryKind::BlobExecutable => {
+                    let old = before
+                        .filter(|(k, _)| matches!(k, EntryKind::Blob | EntryKind::BlobExecutable))
+                        .map(|(_, o)| o);
+                    found(ChangedBlob {
+                        path,
+                        new: *oid,
+                        old,
+                    });
                 }
                 _ => {}
             }

@@ -1,0 +1,312 @@
+//! What a change adds: the staged changes (pre-commit) and the commits of a
+//! range (pull requests).
+//!
+//! Each changed blob is matched whole, so multi-line rules and positions
+//! stay right, and only matches that touch an added line are kept: a secret
+//! already in the base is not reported again, and one added and removed
+//! within a range is still caught (in the commit that added it).
+
+use std::ops::Range;
+
+use anyhow::{Context as _, bail};
+use gix::ObjectId;
+use gix::bstr::{BString, ByteSlice};
+use gix::objs::tree::EntryKind;
+use gix::prelude::Find;
+
+use super::Locator;
+use super::history::{CommitNode, History, commit_tree, join};
+use super::provenance::{ChangedBlob, Differ};
+use crate::finding::Findings;
+use crate::matcher::Engine;
+use crate::scan::{ChunkScanner, Hit, Origin, SkipReason, Summary};
+
+/// A changed blob and the walk index of the commit that changed it (none
+/// for staged changes).
+type Change = (ChangedBlob, Option<usize>);
+
+/// Scans what the index adds relative to HEAD (or to nothing in a
+/// repository without commits). `Ok(None)` when nothing is staged.
+pub fn scan_staged(
+    engine: &Engine,
+    repo: &gix::Repository,
+    max_size: u64,
+) -> anyhow::Result<Option<(Findings, Summary)>> {
+    let index = repo.index_or_empty().context("cannot read the git index")?;
+    let head_tree = repo
+        .head_tree_id_or_empty()
+        .context("cannot read HEAD")?
+        .detach();
+    let head = tree_blobs(repo, head_tree)?;
+    let head_ids: std::collections::HashSet<ObjectId> = head.values().copied().collect();
+    let mut scanner = ChunkScanner::new(engine);
+    let mut changes: Vec<Change> = Vec::new();
+    let mut staged_anything = false;
+    for entry in index.entries() {
+        let path = entry.path(&index);
+        if entry.stage_raw() != 0 {
+            log::warn!("{path}: skipped: unmerged (resolve the merge conflict first)");
+            scanner.skip(SkipReason::Unmerged);
+            continue;
+        }
+        let before = head.get(path.as_bytes()).copied();
+        if before == Some(entry.id)
+            || entry
+                .flags
+                .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+        {
+            continue;
+        }
+        staged_anything = true;
+        use gix::index::entry::Mode;
+        if entry.mode == Mode::COMMIT {
+            scanner.skip(SkipReason::Submodule);
+            continue;
+        }
+        if entry.mode == Mode::SYMLINK {
+            scanner.skip(SkipReason::Symlink);
+            continue;
+        }
+        // A file renamed without changes adds nothing.
+        if before.is_none() && head_ids.contains(&entry.id) {
+            continue;
+        }
+        changes.push((
+            ChangedBlob {
+                path: path.to_owned(),
+                new: entry.id,
+                old: before,
+            },
+            None,
+        ));
+    }
+    if !staged_anything
+        && !head
+            .keys()
+            .any(|p| index.entry_by_path(p.as_bstr()).is_none())
+    {
+        return Ok(None);
+    }
+    let history = History::default();
+    let mut locator = Locator::new(repo, &history);
+    scan_changes(repo, &mut scanner, &changes, &mut locator, max_size);
+    Ok(Some(scanner.finish()))
+}
+
+/// Scans the commits of `spec` (`BASE..HEAD`: reachable from HEAD and not
+/// from BASE; `BASE...HEAD`: from their merge base), each against its
+/// first parent.
+pub fn scan_range(
+    engine: &Engine,
+    repo: &gix::Repository,
+    spec: &str,
+    max_size: u64,
+) -> anyhow::Result<(Findings, Summary)> {
+    let (base, head) = resolve_range(repo, spec)?;
+    let mut history = History::default();
+    let mut buf = Vec::new();
+    for info in repo.rev_walk([head]).with_hidden(base).all()? {
+        let info = info.with_context(|| format!("cannot walk {spec}"))?;
+        history.commits.push(CommitNode {
+            id: info.id,
+            tree: commit_tree(repo, info.id, &mut buf)?,
+            first_parent: info.parent_ids.first().copied(),
+            time: info.commit_time.unwrap_or_default(),
+            merge: info.parent_ids.len() > 1,
+        });
+    }
+    let mut differ = Differ::default();
+    let mut changes: Vec<Change> = Vec::new();
+    for (index, commit) in history.commits.iter().enumerate() {
+        let old = match commit.first_parent {
+            Some(parent) => Some(commit_tree(repo, parent, &mut buf)?),
+            None => None,
+        };
+        differ.diff(repo, old, commit.tree, &BString::default(), &mut |change| {
+            changes.push((change, Some(index)));
+        });
+    }
+    let mut scanner = ChunkScanner::new(engine);
+    scanner.summary.commits = history.commits.len() as u64;
+    let mut locator = Locator::new(repo, &history);
+    scan_changes(repo, &mut scanner, &changes, &mut locator, max_size);
+    Ok(scanner.finish())
+}
+
+/// `(hidden bases, head)` of a range.
+fn resolve_range(repo: &gix::Repository, spec: &str) -> anyhow::Result<(Vec<ObjectId>, ObjectId)> {
+    let (base, head, merge_base) = if let Some((b, h)) = spec.split_once("...") {
+        (b, h, true)
+    } else if let Some((b, h)) = spec.split_once("..") {
+        (b, h, false)
+    } else {
+        bail!("--range {spec}: expected BASE..HEAD or BASE...HEAD");
+    };
+    let head = commit_id(repo, if head.is_empty() { "HEAD" } else { head })?;
+    let base = commit_id(repo, if base.is_empty() { "HEAD" } else { base })?;
+    let base = if merge_base {
+        repo.merge_base(base, head)
+            .with_context(|| format!("--range {spec}: the two sides have no common ancestor"))?
+            .detach()
+    } else {
+        base
+    };
+    Ok((vec![base], head))
+}
+
+fn commit_id(repo: &gix::Repository, spec: &str) -> anyhow::Result<ObjectId> {
+    let object = repo
+        .rev_parse_single(spec)
+        .map_err(|_| anyhow::anyhow!("unknown revision '{spec}'"))?
+        .object()
+        .with_context(|| format!("revision '{spec}' cannot be read"))?
+        .peel_tags_to_end()
+        .with_context(|| format!("revision '{spec}' cannot be read"))?;
+    if object.kind != gix::object::Kind::Commit {
+        bail!("revision '{spec}' is a {}, not a commit", object.kind);
+    }
+    Ok(object.id)
+}
+
+/// Path → blob of every file in `tree` (the empty map for no tree).
+fn tree_blobs(
+    repo: &gix::Repository,
+    tree: ObjectId,
+) -> anyhow::Result<std::collections::HashMap<BString, ObjectId>> {
+    let mut out = std::collections::HashMap::new();
+    let mut stack = vec![(tree, BString::default())];
+    let mut buf = Vec::new();
+    while let Some((id, prefix)) = stack.pop() {
+        if id == ObjectId::empty_tree(repo.object_hash()) {
+            continue;
+        }
+        let data = repo
+            .objects
+            .try_find(&id, &mut buf)
+            .map_err(|e| anyhow::anyhow!(e))?
+            .with_context(|| format!("tree {id} of HEAD is missing"))?;
+        for entry in gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash()) {
+            let entry = entry.with_context(|| format!("tree {id} of HEAD is corrupt"))?;
+            let path = join(&prefix, entry.filename);
+            match entry.mode.kind() {
+                EntryKind::Tree => stack.push((entry.oid.to_owned(), path)),
+                _ => {
+                    out.insert(path, entry.oid.to_owned());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Matches each changed blob and keeps the hits on added lines.
+fn scan_changes(
+    repo: &gix::Repository,
+    scanner: &mut ChunkScanner<'_>,
+    changes: &[Change],
+    locator: &mut Locator<'_>,
+    max_size: u64,
+) {
+    let mut hits = Vec::new();
+    for (change, commit) in changes {
+        let display = change.path.to_str_lossy().into_owned();
+        let Some(new) = read_blob(repo, change.new, &display, max_size, scanner) else {
+            continue;
+        };
+        let old = change
+            .old
+            .and_then(|id| read_blob(repo, id, &display, u64::MAX, scanner))
+            .unwrap_or_default();
+        hits.clear();
+        scanner.hits(&new, &display, &mut hits);
+        if hits.is_empty() {
+            continue;
+        }
+        let added = added_lines(&old, &new);
+        let git = commit.map(|c| locator.location(change.new, &change.path, Some(c)));
+        for hit in hits.iter().filter(|h| touches(&added, h)) {
+            let origin = Origin {
+                display: &display,
+                relative: &display,
+            };
+            scanner.add(hit, origin, git.clone());
+        }
+    }
+}
+
+fn read_blob(
+    repo: &gix::Repository,
+    id: ObjectId,
+    path: &str,
+    max_size: u64,
+    scanner: &mut ChunkScanner<'_>,
+) -> Option<Vec<u8>> {
+    if id == ObjectId::empty_blob(repo.object_hash()) {
+        return Some(Vec::new());
+    }
+    match repo.find_header(id) {
+        Ok(header) if header.size() > max_size => {
+            log::warn!(
+                "{path}: skipped: {} bytes, larger than --max-file-size ({max_size})",
+                header.size()
+            );
+            scanner.skip(SkipReason::TooLarge);
+            return None;
+        }
+        Ok(_) => {}
+        Err(err) => {
+            log::warn!("{path}: skipped: blob {id} is missing ({err})");
+            scanner.skip(SkipReason::Missing);
+            return None;
+        }
+    }
+    let mut buf = Vec::new();
+    match repo.objects.try_find(&id, &mut buf) {
+        Ok(Some(_)) => Some(buf),
+        Ok(None) | Err(_) => {
+            log::warn!("{path}: skipped: blob {id} cannot be read");
+            scanner.skip(SkipReason::Unreadable);
+            None
+        }
+    }
+}
+
+/// 1-based line ranges (end exclusive) of `new` that `old` does not have.
+pub fn added_lines(old: &[u8], new: &[u8]) -> Vec<Range<usize>> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .deadline(deadline)
+        .diff_lines(old, new)
+        .ops()
+        .iter()
+        .filter_map(|op| match *op {
+            similar::DiffOp::Insert {
+                new_index, new_len, ..
+            }
+            | similar::DiffOp::Replace {
+                new_index, new_len, ..
+            } => Some(new_index + 1..new_index + 1 + new_len),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a hit spans any added line.
+fn touches(added: &[Range<usize>], hit: &Hit) -> bool {
+    added
+        .iter()
+        .any(|r| r.start <= hit.end_line && hit.line < r.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_lines_of_an_edit() {
+        assert_eq!(added_lines(b"a\nb\nc\n", b"a\nB\nc\nd\n"), vec![2..3, 4..5]);
+        assert_eq!(added_lines(b"", b"x\ny\n"), vec![1..3]);
+        assert!(added_lines(b"same\n", b"same\n").is_empty());
+    }
+}
