@@ -115,6 +115,10 @@ pub enum OutputFormat {
     Json,
     /// One JSON finding per line.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning (secrets masked).
+    Sarif,
+    /// One CSV row per location.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

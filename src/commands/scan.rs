@@ -148,6 +148,8 @@ fn write_report(args: &ScanArgs, findings: &[Finding], summary: &Summary) -> any
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
         OutputFormat::Jsonl => Format::Jsonl,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Csv => Format::Csv,
     };
     let options = ReportOptions {
         format,

@@ -2,8 +2,10 @@
 //!
 //! Reporters format; they match nothing and know nothing of sources.
 
+mod csv;
 mod human;
 mod json;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -19,6 +21,10 @@ pub enum Format {
     Json,
     /// One JSON finding per line.
     Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// One CSV row per location.
+    Csv,
 }
 
 /// How to write a report.
@@ -45,6 +51,8 @@ pub fn write(
         Format::Human => human::write(w, options, findings),
         Format::Json => json::write_document(w, options, findings, summary),
         Format::Jsonl => json::write_lines(w, options, findings),
+        Format::Sarif => sarif::write(w, options, findings),
+        Format::Csv => csv::write(w, options, findings),
     }
 }
 

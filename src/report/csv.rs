@@ -1,0 +1,62 @@
+//! CSV: one row per location, for spreadsheets.
+
+use std::io::{self, Write};
+
+use super::{REDACTED, ReportOptions};
+use crate::finding::Finding;
+
+/// The header row.
+pub const COLUMNS: [&str; 16] = [
+    "id",
+    "rule",
+    "name",
+    "confidence",
+    "secret",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "fingerprint",
+    "commit",
+    "author",
+    "email",
+    "date",
+    "in_head",
+];
+
+/// Writes one row per location.
+pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(COLUMNS)?;
+    for finding in findings {
+        let secret = if options.redact {
+            REDACTED.to_owned()
+        } else {
+            finding.secret_text()
+        };
+        for l in &finding.locations {
+            let git = l.git.as_ref();
+            let text = |v: Option<&String>| v.cloned().unwrap_or_default();
+            out.write_record([
+                finding.id(),
+                finding.rule.id().to_owned(),
+                finding.rule.syntax.name.clone(),
+                finding.rule.syntax.confidence.as_str().to_owned(),
+                secret.clone(),
+                l.path.clone(),
+                l.line.to_string(),
+                l.column.to_string(),
+                l.end_line.to_string(),
+                l.end_column.to_string(),
+                l.fingerprint.clone(),
+                text(git.and_then(|g| g.commit.as_ref())),
+                text(git.and_then(|g| g.author.as_ref())),
+                text(git.and_then(|g| g.email.as_ref())),
+                text(git.and_then(|g| g.date.as_ref())),
+                git.map(|g| g.in_head.to_string()).unwrap_or_default(),
+            ])?;
+        }
+    }
+    out.flush()
+}

@@ -1,0 +1,147 @@
+//! SARIF 2.1.0, as GitHub code scanning accepts it.
+//!
+//! One `rules` entry per rule with results, one result per location (so
+//! each alert has a stable `partialFingerprints` entry: the location
+//! fingerprint, which survives rebases and moved lines), paths as relative
+//! URIs. Secrets are masked in messages and snippets even without
+//! `--redact`: SARIF files travel (CI artifacts, code-scanning uploads).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::human::mask;
+use super::{REDACTED, ReportOptions, snippet_with};
+use crate::finding::{Finding, Location};
+use crate::rules::Confidence;
+
+/// Writes the findings as one SARIF log.
+pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+    let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rules = Vec::new();
+    for finding in findings {
+        let id = finding.rule.id();
+        if !rule_index.contains_key(id) {
+            rule_index.insert(id, rules.len());
+            rules.push(rule(finding));
+        }
+    }
+    let results: Vec<Value> = findings
+        .iter()
+        .flat_map(|f| f.locations.iter().map(move |l| (f, l)))
+        .map(|(f, l)| result(f, l, rule_index[f.rule.id()], options.redact))
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "leakhound",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://crates.io/crates/leakhound",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *w, &log)?;
+    writeln!(w)
+}
+
+fn level(confidence: Confidence) -> &'static str {
+    match confidence {
+        Confidence::High => "error",
+        Confidence::Medium => "warning",
+        Confidence::Low => "note",
+    }
+}
+
+fn rule(finding: &Finding) -> Value {
+    let rule = &finding.rule.syntax;
+    let (severity, precision) = match rule.confidence {
+        Confidence::High => ("8.0", "high"),
+        Confidence::Medium => ("6.0", "medium"),
+        Confidence::Low => ("3.0", "low"),
+    };
+    let mut value = json!({
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.name},
+        "fullDescription": {"text": rule.description.as_deref().unwrap_or(&rule.name)},
+        "defaultConfiguration": {"level": level(rule.confidence)},
+        "properties": {
+            "tags": ["security", "secret"],
+            "precision": precision,
+            "security-severity": severity,
+        },
+    });
+    if let Some(uri) = rule.references.first() {
+        value["helpUri"] = json!(uri);
+    }
+    value
+}
+
+fn result(finding: &Finding, location: &Location, index: usize, redact: bool) -> Value {
+    let secret = finding.secret_text();
+    let shown = if redact {
+        REDACTED.to_owned()
+    } else {
+        mask(&secret)
+    };
+    let mut properties = json!({"confidence": finding.rule.syntax.confidence.as_str()});
+    if let Some(git) = &location.git {
+        properties["blob"] = json!(git.blob);
+        properties["inHead"] = json!(git.in_head);
+        if let Some(commit) = &git.commit {
+            properties["commit"] = json!(commit);
+        }
+    }
+    json!({
+        "ruleId": finding.rule.id(),
+        "ruleIndex": index,
+        "level": level(finding.rule.syntax.confidence),
+        "message": {"text": format!("{} ({shown})", finding.rule.syntax.name)},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": uri(&location.path), "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": location.line,
+                "startColumn": location.column,
+                "endLine": location.end_line,
+                "endColumn": location.end_column,
+                "snippet": {"text": snippet_with(&location.snippet, &secret, &shown)},
+            },
+        }}],
+        "partialFingerprints": {"leakhound/v1": location.fingerprint},
+        "properties": properties,
+    })
+}
+
+/// A relative URI reference for a path: `/` separators, and every byte
+/// outside the unreserved and path characters percent-encoded.
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &b in path.trim_start_matches("./").as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else if b == b'\\' {
+            out.push('/');
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri("src/a b.rs"), "src/a%20b.rs");
+        assert_eq!(uri("caf\u{e9}.txt"), "caf%C3%A9.txt");
+        assert_eq!(uri("./x/100%.md"), "x/100%25.md");
+    }
+}
