@@ -50,6 +50,24 @@ pub enum Command {
     /// List or check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Install git hooks.
+    #[command(subcommand)]
+    Hook(HookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Write a pre-commit hook that runs `leakhound scan --staged`.
+    ///
+    /// Refuses to replace a hook leakhound did not write, unless --force.
+    Install {
+        /// The repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Replace an existing pre-commit hook.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -276,27 +276,46 @@ fn help_lists_commands() {
 #[test]
 fn sarif_report_is_valid_and_masks_secrets() {
     let tree = planted();
-    let output = tree.cmd().args(["scan", ".", "-f", "sarif", "-q"]).output().unwrap();
+    let output = tree
+        .cmd()
+        .args(["scan", ".", "-f", "sarif", "-q"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     let run = &sarif["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 3, "one entry per rule");
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        3,
+        "one entry per rule"
+    );
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 4, "one result per location");
     for result in results {
         let rule_index = result["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(run["tool"]["driver"]["rules"][rule_index]["id"], result["ruleId"]);
+        assert_eq!(
+            run["tool"]["driver"]["rules"][rule_index]["id"],
+            result["ruleId"]
+        );
         assert!(result["partialFingerprints"]["leakhound/v1"].is_string());
-        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
         assert!(!uri.starts_with('/') && !uri.contains(".."), "{uri}");
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(!text.contains(&gitlab_pat(1)), "secrets are masked in SARIF");
+    assert!(
+        !text.contains(&gitlab_pat(1)),
+        "secrets are masked in SARIF"
+    );
 }
 
 #[test]

@@ -480,3 +480,75 @@ fn range_with_merge_base_and_bad_revisions() {
     assert_eq!(code, 2);
     assert!(stderr.contains("expected BASE..HEAD"), "{stderr}");
 }
+
+fn git_status(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "Ada Author")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.org")
+        .env("GIT_COMMITTER_NAME", "Ada Author")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn pre_commit_hook_blocks_secrets_and_respects_foreign_hooks() {
+    let tree = repo();
+    let hook = tree.path().join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, "#!/bin/sh\nexit 0\n").unwrap();
+    let mut cmd = crate::util::leakhound();
+    let output = cmd
+        .current_dir(tree.path())
+        .args(["hook", "install"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("was not written by leakhound"));
+    let mut cmd = crate::util::leakhound();
+    let output = cmd
+        .current_dir(tree.path())
+        .args(["hook", "install", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut cmd = crate::util::leakhound();
+    assert_eq!(
+        cmd.current_dir(tree.path())
+            .args(["hook", "install"])
+            .status()
+            .unwrap()
+            .code(),
+        Some(0),
+        "reinstall over our own hook"
+    );
+
+    tree.write("clean.txt", "nothing to see\n");
+    git(tree.path(), &["add", "clean.txt"]);
+    let ok = git_status(tree.path(), &["commit", "-q", "-m", "clean"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    tree.write("leak.env", format!("TOKEN={}\n", gitlab_pat(46)));
+    git(tree.path(), &["add", "leak.env"]);
+    let blocked = git_status(tree.path(), &["commit", "-q", "-m", "leak"]);
+    assert!(!blocked.status.success(), "the hook must block the commit");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&blocked.stdout),
+        String::from_utf8_lossy(&blocked.stderr)
+    );
+    assert!(said.contains("leak.env"), "{said}");
+}

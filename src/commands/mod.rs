@@ -1,11 +1,12 @@
 //! One module per subcommand.
 
+mod hook;
 mod rules;
 mod scan;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, ColorWhen, Command};
+use crate::cli::{Cli, ColorWhen, Command, HookCommand};
 
 /// Runs the command line's subcommand.
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
@@ -18,5 +19,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Scan(args) => scan::run(&cli.global, args),
         Command::Rules(command) => rules::run(command),
+        Command::Hook(HookCommand::Install { path, force }) => hook::install(path, *force),
     }
 }
