@@ -53,6 +53,11 @@ pub enum Command {
     /// Install git hooks.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Scan like `scan`, and write the fingerprints of every finding as a
+    /// baseline file (sorted, no secrets, no timestamps) for `--baseline`.
+    ///
+    /// Exit status: 0 written, 2 error.
+    Baseline(ScanArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,6 +122,10 @@ pub struct ScanArgs {
     /// Skip inputs larger than this (bytes; K, M, G suffixes) [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// Report only findings whose location is not in FILE (a
+    /// `leakhound baseline` file or a `-f json` report).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Configuration file [default: .leakhound.yml at the project root].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

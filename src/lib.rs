@@ -18,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod finding;

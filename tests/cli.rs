@@ -323,3 +323,38 @@ fn csv_report() {
     let tree = planted();
     assert_snapshot!(run(tree.cmd().args(["scan", ".", "-f", "csv", "-q"]), None));
 }
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let tree = planted();
+    let status = tree.cmd().args(["baseline", ".", "-q", "-o", "base.json"]).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let text = std::fs::read_to_string(tree.path().join("base.json")).unwrap();
+    assert!(!text.contains(&gitlab_pat(1)), "a baseline holds no secrets");
+    assert!(!text.contains("tool_version") && !text.contains("time"), "nothing that churns");
+    let again = tree.cmd().args(["baseline", ".", "-q"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&again.stdout), text, "stable output");
+    let clean = tree.cmd().args(["scan", ".", "-q", "--baseline", "base.json"]).status().unwrap();
+    assert_eq!(clean.code(), Some(0));
+    tree.write("new.txt", format!("{}\n", gitlab_pat(50)));
+    let (code, json) = run_json(tree.cmd().args(["scan", ".", "-q", "-f", "json", "--baseline", "base.json"]));
+    assert_eq!(code, 1);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(json["findings"][0]["locations"][0]["path"], "new.txt");
+    // A JSON report (kept outside the scanned tree) works as a baseline too.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let report = elsewhere.path().join("report.json");
+    let status = tree.cmd().args(["scan", ".", "-q", "-f", "json", "-o"]).arg(&report).status().unwrap();
+    assert_eq!(status.code(), Some(1));
+    let status = tree.cmd().args(["scan", ".", "-q", "--baseline"]).arg(&report).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn bad_baseline_is_an_error() {
+    let tree = Tree::new();
+    tree.write("base.json", "{\"something\": 1}\n");
+    tree.write("broken.json", "{ not json\n");
+    assert_snapshot!(run(tree.cmd().args(["scan", ".", "--baseline", "base.json"]), None));
+    assert_snapshot!(run(tree.cmd().args(["scan", ".", "--baseline", "broken.json"]), None));
+}

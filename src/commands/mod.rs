@@ -18,6 +18,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     choice.write_global();
     match &cli.command {
         Command::Scan(args) => scan::run(&cli.global, args),
+        Command::Baseline(args) => scan::baseline(&cli.global, args),
         Command::Rules(command) => rules::run(command),
         Command::Hook(HookCommand::Install { path, force }) => hook::install(path, *force),
     }

@@ -21,7 +21,17 @@ use leakhound::source::{self, fs::FsOptions};
 /// Default for `--max-file-size`.
 const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
+/// `leakhound baseline`: a scan whose report is the baseline file.
+pub fn baseline(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    run_with(global, args, true)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    run_with(global, args, false)
+}
+
+fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let stdin = args.path.as_os_str() == "-";
     if !stdin && !args.path.exists() && !args.path.is_symlink() {
@@ -61,6 +71,11 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if ignore_file.is_file() {
         allowlist.fingerprints = read_ignore_file(&ignore_file)
             .with_context(|| format!("cannot read {}", ignore_file.display()))?;
+    }
+    if let Some(path) = &args.baseline {
+        allowlist.fingerprints.extend(
+            leakhound::baseline::read(path).map_err(|e| anyhow::anyhow!("--baseline {e}"))?,
+        );
     }
     let engine = Engine::new(&config.rules, allowlist);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -102,7 +117,7 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let findings = filter_confidence(findings.into_sorted(), args.min_confidence);
     summary.findings = findings.len();
     summary.locations = findings.iter().map(|f| f.locations.len()).sum();
-    write_report(args, &findings, &summary)?;
+    write_report(args, &findings, &summary, baseline)?;
     if !global.quiet {
         eprintln!("leakhound: {}", summary.line(started.elapsed()));
     }
@@ -143,8 +158,14 @@ fn filter_confidence(findings: Vec<Finding>, min: MinConfidence) -> Vec<Finding>
         .collect()
 }
 
-fn write_report(args: &ScanArgs, findings: &[Finding], summary: &Summary) -> anyhow::Result<()> {
+fn write_report(
+    args: &ScanArgs,
+    findings: &[Finding],
+    summary: &Summary,
+    baseline: bool,
+) -> anyhow::Result<()> {
     let format = match args.format {
+        _ if baseline => Format::Baseline,
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
         OutputFormat::Jsonl => Format::Jsonl,

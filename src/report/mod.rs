@@ -25,6 +25,8 @@ pub enum Format {
     Sarif,
     /// One CSV row per location.
     Csv,
+    /// The fingerprints of every location (`leakhound baseline`).
+    Baseline,
 }
 
 /// How to write a report.
@@ -53,6 +55,7 @@ pub fn write(
         Format::Jsonl => json::write_lines(w, options, findings),
         Format::Sarif => sarif::write(w, options, findings),
         Format::Csv => csv::write(w, options, findings),
+        Format::Baseline => crate::baseline::write(w, findings),
     }
 }
 
