@@ -78,9 +78,9 @@ pub enum HookCommand {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// What to scan: a git repository, a directory, a file, or `-` for
-    /// standard input.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// standard input. Several paths are scanned as files.
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// Treat PATH as plain files even if it is a git repository.
     #[arg(long)]
     pub no_git: bool,

@@ -8,6 +8,9 @@
 //!   paths: ['tests/fixtures/**']
 //!   regexes: ['^dev-only-']
 //!   stopwords: [dummy]
+//! rule_allowlists:            # applies to one rule each
+//!   generic-secret-assignment:
+//!     paths: ['docs/**']
 //! max_file_size: 10485760     # bytes
 //! ```
 
@@ -50,6 +53,9 @@ pub struct ConfigSyntax {
     /// Exceptions for all rules.
     #[serde(default)]
     pub allowlist: AllowlistSyntax,
+    /// Exceptions for one rule each, by rule id.
+    #[serde(default)]
+    pub rule_allowlists: std::collections::BTreeMap<String, AllowlistSyntax>,
     /// Files larger than this many bytes are skipped.
     #[serde(default)]
     pub max_file_size: Option<u64>,
@@ -121,11 +127,20 @@ impl Config {
             .map(|r| Rule::from_syntax(r, path))
             .collect::<Result<Vec<_>, _>>()?;
         rules.extend(extra)?;
+        for (id, allowlist) in &syntax.rule_allowlists {
+            rules
+                .extend_allowlist(id, allowlist)
+                .map_err(|message| RuleError::Syntax {
+                    file: path.to_owned(),
+                    line: None,
+                    message: format!("rule_allowlists: {id}: {message}"),
+                })?;
+        }
         let allowlist =
             Allowlist::compile(&syntax.allowlist).map_err(|message| RuleError::Syntax {
                 file: path.to_owned(),
                 line: None,
-                message: format!("allowlist: {message}"),
+                message,
             })?;
         Ok(Config {
             file: Some(path.to_owned()),
@@ -171,6 +186,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("allowlist path 'a/['"), "{err}");
+    }
+
+    #[test]
+    fn per_rule_allowlist() {
+        let config = parse("rule_allowlists:\n  gitlab-pat:\n    paths: ['docs/**']\n").unwrap();
+        let rule = config.rules.get("gitlab-pat").unwrap();
+        assert!(rule.allowlist.allows_path("docs/setup.md"));
+        assert!(!rule.allowlist.allows_path("src/main.rs"));
+        let err = parse("rule_allowlists:\n  nope:\n    paths: []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("rule_allowlists: nope: no rule has the id 'nope'"),
+            "{err}"
+        );
     }
 
     #[test]

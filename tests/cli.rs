@@ -327,26 +327,58 @@ fn csv_report() {
 #[test]
 fn baseline_reports_only_new_findings() {
     let tree = planted();
-    let status = tree.cmd().args(["baseline", ".", "-q", "-o", "base.json"]).status().unwrap();
+    let status = tree
+        .cmd()
+        .args(["baseline", ".", "-q", "-o", "base.json"])
+        .status()
+        .unwrap();
     assert_eq!(status.code(), Some(0));
     let text = std::fs::read_to_string(tree.path().join("base.json")).unwrap();
-    assert!(!text.contains(&gitlab_pat(1)), "a baseline holds no secrets");
-    assert!(!text.contains("tool_version") && !text.contains("time"), "nothing that churns");
+    assert!(
+        !text.contains(&gitlab_pat(1)),
+        "a baseline holds no secrets"
+    );
+    assert!(
+        !text.contains("tool_version") && !text.contains("time"),
+        "nothing that churns"
+    );
     let again = tree.cmd().args(["baseline", ".", "-q"]).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&again.stdout), text, "stable output");
-    let clean = tree.cmd().args(["scan", ".", "-q", "--baseline", "base.json"]).status().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        text,
+        "stable output"
+    );
+    let clean = tree
+        .cmd()
+        .args(["scan", ".", "-q", "--baseline", "base.json"])
+        .status()
+        .unwrap();
     assert_eq!(clean.code(), Some(0));
     tree.write("new.txt", format!("{}\n", gitlab_pat(50)));
-    let (code, json) = run_json(tree.cmd().args(["scan", ".", "-q", "-f", "json", "--baseline", "base.json"]));
+    let (code, json) =
+        run_json(
+            tree.cmd()
+                .args(["scan", ".", "-q", "-f", "json", "--baseline", "base.json"]),
+        );
     assert_eq!(code, 1);
     assert_eq!(json["findings"].as_array().unwrap().len(), 1);
     assert_eq!(json["findings"][0]["locations"][0]["path"], "new.txt");
     // A JSON report (kept outside the scanned tree) works as a baseline too.
     let elsewhere = tempfile::tempdir().unwrap();
     let report = elsewhere.path().join("report.json");
-    let status = tree.cmd().args(["scan", ".", "-q", "-f", "json", "-o"]).arg(&report).status().unwrap();
+    let status = tree
+        .cmd()
+        .args(["scan", ".", "-q", "-f", "json", "-o"])
+        .arg(&report)
+        .status()
+        .unwrap();
     assert_eq!(status.code(), Some(1));
-    let status = tree.cmd().args(["scan", ".", "-q", "--baseline"]).arg(&report).status().unwrap();
+    let status = tree
+        .cmd()
+        .args(["scan", ".", "-q", "--baseline"])
+        .arg(&report)
+        .status()
+        .unwrap();
     assert_eq!(status.code(), Some(0));
 }
 
@@ -355,6 +387,53 @@ fn bad_baseline_is_an_error() {
     let tree = Tree::new();
     tree.write("base.json", "{\"something\": 1}\n");
     tree.write("broken.json", "{ not json\n");
-    assert_snapshot!(run(tree.cmd().args(["scan", ".", "--baseline", "base.json"]), None));
-    assert_snapshot!(run(tree.cmd().args(["scan", ".", "--baseline", "broken.json"]), None));
+    assert_snapshot!(run(
+        tree.cmd().args(["scan", ".", "--baseline", "base.json"]),
+        None
+    ));
+    assert_snapshot!(run(
+        tree.cmd().args(["scan", ".", "--baseline", "broken.json"]),
+        None
+    ));
+}
+
+#[test]
+fn config_errors_name_file_line_and_key() {
+    let cases = [
+        ("bad_value", "max_file_size: big\n"),
+        ("bad_regex", "allowlist:\n  regexes: ['(unclosed']\n"),
+        ("unknown_rule", "disable: [no-such-rule]\n"),
+        (
+            "unknown_rule_allowlist",
+            "rule_allowlists:\n  no-such-rule:\n    paths: []\n",
+        ),
+        (
+            "bad_custom_rule",
+            "rules:\n- id: mine\n  name: Mine\n  regex: 'no group'\n",
+        ),
+        ("not_a_map", "- just\n- a list\n"),
+    ];
+    for (name, yaml) in cases {
+        let tree = Tree::new();
+        tree.write(".leakhound.yml", yaml);
+        insta::assert_snapshot!(name, run(tree.cmd().args(["scan", "."]), Some(tree.path())));
+    }
+}
+
+#[test]
+fn several_paths_are_scanned_as_files() {
+    let tree = planted();
+    let (code, json) =
+        run_json(
+            tree.cmd()
+                .args(["scan", "-q", "-f", "json", "deploy.sh", "src/app.js"]),
+        );
+    assert_eq!(code, 1);
+    let rules: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["aws-access-key-id", "github-pat-classic"]);
 }

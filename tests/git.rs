@@ -560,17 +560,39 @@ fn ignore_file_fingerprint_survives_a_rebase_and_moved_lines() {
     tree.write("app.cfg", format!("token={}\n", gitlab_pat(51)));
     commit(&tree, "add config");
     let (_, json) = scan(tree.path(), &[]);
-    let fingerprint = findings(&json)[0]["locations"][0]["fingerprint"].as_str().unwrap().to_owned();
-    tree.write(".leakhoundignore", format!("{fingerprint}  # rotated, kept for history\n"));
+    let fingerprint = findings(&json)[0]["locations"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    tree.write(
+        ".leakhoundignore",
+        format!("{fingerprint}  # rotated, kept for history\n"),
+    );
     git(tree.path(), &["checkout", "-q", "main"]);
     tree.write("other.txt", "main moves on\n");
     commit(&tree, "main moves");
     git(tree.path(), &["checkout", "-q", "feature"]);
     git(tree.path(), &["rebase", "-q", "main"]);
-    tree.write("app.cfg", format!("# header\n\n[section]\ntoken={}\n", gitlab_pat(51)));
+    tree.write(
+        "app.cfg",
+        format!("# header\n\n[section]\ntoken={}\n", gitlab_pat(51)),
+    );
     commit(&tree, "move the line");
     git(tree.path(), &["branch", "-q", "-D", "main"]);
     let (code, json) = scan(tree.path(), &[]);
     assert_eq!(code, 0, "{json}");
     assert!(json["summary"]["suppressed_ignored"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn unreadable_index_is_an_error_not_a_pass() {
+    let tree = repo();
+    std::fs::write(
+        tree.path().join(".git/index"),
+        b"DIRC garbage that is not an index",
+    )
+    .unwrap();
+    let (code, _, stderr) = scan_with(tree.path(), &["--staged"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot read the git index"), "{stderr}");
 }

@@ -33,17 +33,22 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
 
 fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let stdin = args.path.as_os_str() == "-";
-    if !stdin && !args.path.exists() && !args.path.is_symlink() {
-        bail!(
-            "cannot scan '{}': no such file or directory",
-            args.path.display()
-        );
+    let path = &args.paths[0];
+    let stdin = path.as_os_str() == "-";
+    if stdin && args.paths.len() > 1 {
+        bail!("`-` (standard input) cannot be scanned together with other paths");
     }
-    let repo = if stdin || args.no_git || !args.path.is_dir() {
+    for p in &args.paths {
+        if !stdin && !p.exists() && !p.is_symlink() {
+            bail!("cannot scan '{}': no such file or directory", p.display());
+        }
+    }
+    // Several paths (say, the file names a pre-commit framework passes) are
+    // scanned as files.
+    let repo = if stdin || args.no_git || args.paths.len() > 1 || !path.is_dir() {
         None
     } else {
-        git::open(&args.path)?
+        git::open(path)?
     };
     let git_only = args.staged
         || args.range.is_some()
@@ -53,13 +58,13 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
     if repo.is_none() && git_only {
         bail!(
             "--staged, --range, --all-objects, --ref and --no-dedup need a git repository; '{}' is not one",
-            args.path.display()
+            path.display()
         );
     }
     let root = match (&repo, stdin) {
         (Some(repo), _) => git::project_root(repo),
         (None, true) => source::project_root(Path::new(".")),
-        (None, false) => source::project_root(&args.path),
+        (None, false) => source::project_root(path),
     };
     let config = load_config(args, &root)?;
     let max_file_size = args
@@ -111,7 +116,11 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
                 max_file_size,
                 respect_ignore: !args.no_ignore,
             };
-            Ok(source::fs::scan_path(&engine, &args.path, &options))
+            Ok(args
+                .paths
+                .iter()
+                .map(|p| source::fs::scan_path(&engine, p, &options))
+                .fold(Default::default(), leakhound::scan::merge))
         }
     })?;
     let findings = filter_confidence(findings.into_sorted(), args.min_confidence);

@@ -153,7 +153,7 @@ pub enum RuleError {
 }
 
 /// A loaded rule: the syntax plus what is derived from it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Rule {
     /// The rule as written.
     pub syntax: RuleSyntax,
@@ -228,7 +228,7 @@ fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
 }
 
 /// A compiled allowlist.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Allowlist {
     /// Path globs.
     pub paths: Option<globset::GlobSet>,
@@ -336,6 +336,23 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Adds exceptions to the rule `id`'s own allowlist.
+    pub fn extend_allowlist(&mut self, id: &str, extra: &AllowlistSyntax) -> Result<(), String> {
+        let rule = self
+            .rules
+            .iter_mut()
+            .find(|r| r.id() == id)
+            .ok_or_else(|| format!("no rule has the id '{id}' (see `leakhound rules list`)"))?;
+        let rule = Arc::make_mut(rule);
+        let mut merged = rule.syntax.allowlist.clone().unwrap_or_default();
+        merged.paths.extend(extra.paths.iter().cloned());
+        merged.regexes.extend(extra.regexes.iter().cloned());
+        merged.stopwords.extend(extra.stopwords.iter().cloned());
+        rule.allowlist = Allowlist::compile(&merged)?;
+        rule.syntax.allowlist = Some(merged);
+        Ok(())
+    }
+
     /// Drops the rules with these ids; returns the ids that did not exist.
     pub fn disable(&mut self, ids: &[String]) -> Vec<String> {
         let unknown = ids
@@ -385,6 +402,24 @@ pub fn yaml_error(file: &Path, error: &serde_norway::Error) -> RuleError {
     // serde_norway appends " at line X column Y"; the line is shown already.
     if let Some(pos) = message.find(" at line ") {
         message.truncate(pos);
+    }
+    // Name what is expected in the file's terms, not the Rust type's.
+    for (ty, words) in [
+        (
+            "struct ConfigSyntax",
+            "a mapping of settings (extend_default, disable, rules, allowlist, rule_allowlists, max_file_size)",
+        ),
+        ("struct RuleFileSyntax", "a mapping with a `rules:` list"),
+        (
+            "struct RuleSyntax",
+            "a rule (a mapping with id, name, regex, ...)",
+        ),
+        (
+            "struct AllowlistSyntax",
+            "an allowlist (a mapping with paths, regexes, stopwords)",
+        ),
+    ] {
+        message = message.replace(ty, words);
     }
     RuleError::Syntax {
         file: file.to_owned(),
