@@ -596,3 +596,25 @@ fn unreadable_index_is_an_error_not_a_pass() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot read the git index"), "{stderr}");
 }
+
+#[test]
+fn renames_intent_to_add_and_deletions() {
+    let tree = pr_repo();
+    git(tree.path(), &["mv", "base.env", "moved.env"]);
+    commit(&tree, "move the file with the old secret");
+    let (code, json, _) = scan_with(tree.path(), &["--range", "main..pr"]);
+    assert_eq!(code, 0, "a move adds nothing: {json}");
+    tree.write("later.env", format!("T={}\n", gitlab_pat(47)));
+    git(tree.path(), &["add", "-N", "later.env"]);
+    let (code, _, stderr) = scan_with(tree.path(), &["--staged"]);
+    assert_eq!(code, 0, "intent-to-add stages no content");
+    assert!(stderr.contains("nothing is staged"), "{stderr}");
+    git(tree.path(), &["rm", "-q", "--cached", "later.env"]);
+    git(tree.path(), &["rm", "-q", "moved.env"]);
+    let (code, _, stderr) = scan_with(tree.path(), &["--staged"]);
+    assert_eq!(code, 0);
+    assert!(
+        !stderr.contains("nothing is staged"),
+        "a deletion is a staged change: {stderr}"
+    );
+}

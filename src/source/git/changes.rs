@@ -122,9 +122,20 @@ pub fn scan_range(
             Some(parent) => Some(commit_tree(repo, parent, &mut buf)?),
             None => None,
         };
+        let mut added = Vec::new();
         differ.diff(repo, old, commit.tree, &BString::default(), &mut |change| {
-            changes.push((change, Some(index)));
+            added.push(change);
         });
+        // A file moved without changes adds nothing: drop new paths whose
+        // blob the parent already had somewhere.
+        if let Some(old) = old
+            && added.iter().any(|c| c.old.is_none())
+        {
+            let before: std::collections::HashSet<ObjectId> =
+                tree_blobs(repo, old)?.into_values().collect();
+            added.retain(|c| c.old.is_some() || !before.contains(&c.new));
+        }
+        changes.extend(added.into_iter().map(|c| (c, Some(index))));
     }
     let mut scanner = ChunkScanner::new(engine);
     scanner.summary.commits = history.commits.len() as u64;
