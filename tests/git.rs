@@ -6,10 +6,11 @@ use std::process::Command;
 
 use crate::util::{Tree, gitlab_pat, run_json};
 
-/// Runs git in `dir` with a fixed identity and no outside configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(args)
+/// git in `dir` with a fixed identity and date, and no outside
+/// configuration.
+fn git_command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -19,9 +20,13 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .env("GIT_AUTHOR_DATE", "2024-01-02T03:04:05+00:00")
         .env("GIT_COMMITTER_NAME", "Ada Author")
         .env("GIT_COMMITTER_EMAIL", "ada@example.org")
-        .env("GIT_COMMITTER_DATE", "2024-01-02T03:04:05+00:00")
-        .output()
-        .expect("git runs");
+        .env("GIT_COMMITTER_DATE", "2024-01-02T03:04:05+00:00");
+    cmd
+}
+
+/// Runs git (see [`git_command`]), asserts it succeeded, returns stdout.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir, args).output().expect("git runs");
     assert!(
         output.status.success(),
         "git {args:?}: {}",
@@ -481,21 +486,6 @@ fn range_with_merge_base_and_bad_revisions() {
     assert!(stderr.contains("expected BASE..HEAD"), "{stderr}");
 }
 
-fn git_status(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_NAME", "Ada Author")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.org")
-        .env("GIT_COMMITTER_NAME", "Ada Author")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.org")
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn pre_commit_hook_blocks_secrets_and_respects_foreign_hooks() {
     let tree = repo();
@@ -535,7 +525,9 @@ fn pre_commit_hook_blocks_secrets_and_respects_foreign_hooks() {
 
     tree.write("clean.txt", "nothing to see\n");
     git(tree.path(), &["add", "clean.txt"]);
-    let ok = git_status(tree.path(), &["commit", "-q", "-m", "clean"]);
+    let ok = git_command(tree.path(), &["commit", "-q", "-m", "clean"])
+        .output()
+        .unwrap();
     assert!(
         ok.status.success(),
         "{}",
@@ -543,7 +535,9 @@ fn pre_commit_hook_blocks_secrets_and_respects_foreign_hooks() {
     );
     tree.write("leak.env", format!("TOKEN={}\n", gitlab_pat(46)));
     git(tree.path(), &["add", "leak.env"]);
-    let blocked = git_status(tree.path(), &["commit", "-q", "-m", "leak"]);
+    let blocked = git_command(tree.path(), &["commit", "-q", "-m", "leak"])
+        .output()
+        .unwrap();
     assert!(!blocked.status.success(), "the hook must block the commit");
     let said = format!(
         "{}{}",

@@ -14,9 +14,9 @@ use gix::bstr::{BString, ByteSlice};
 use gix::objs::tree::EntryKind;
 use gix::prelude::Find;
 
-use super::Locator;
 use super::history::{CommitNode, History, commit_tree, join};
 use super::provenance::{ChangedBlob, Differ};
+use super::{Locator, read_blob};
 use crate::finding::Findings;
 use crate::matcher::Engine;
 use crate::scan::{ChunkScanner, Hit, Origin, SkipReason, Summary};
@@ -219,15 +219,18 @@ fn scan_changes(
     max_size: u64,
 ) {
     let mut hits = Vec::new();
+    let (mut new, mut old) = (Vec::new(), Vec::new());
     for (change, commit) in changes {
         let display = change.path.to_str_lossy().into_owned();
-        let Some(new) = read_blob(repo, change.new, &display, max_size, scanner) else {
+        if !read_blob(repo, change.new, &display, max_size, &mut new, scanner) {
             continue;
-        };
-        let old = change
-            .old
-            .and_then(|id| read_blob(repo, id, &display, u64::MAX, scanner))
-            .unwrap_or_default();
+        }
+        old.clear();
+        if let Some(id) = change.old
+            && !read_blob(repo, id, &display, u64::MAX, &mut old, scanner)
+        {
+            old.clear();
+        }
         hits.clear();
         scanner.hits(&new, &display, &mut hits);
         if hits.is_empty() {
@@ -241,43 +244,6 @@ fn scan_changes(
                 relative: &display,
             };
             scanner.add(hit, origin, git.clone());
-        }
-    }
-}
-
-fn read_blob(
-    repo: &gix::Repository,
-    id: ObjectId,
-    path: &str,
-    max_size: u64,
-    scanner: &mut ChunkScanner<'_>,
-) -> Option<Vec<u8>> {
-    if id == ObjectId::empty_blob(repo.object_hash()) {
-        return Some(Vec::new());
-    }
-    match repo.find_header(id) {
-        Ok(header) if header.size() > max_size => {
-            log::warn!(
-                "{path}: skipped: {} bytes, larger than --max-file-size ({max_size})",
-                header.size()
-            );
-            scanner.skip(SkipReason::TooLarge);
-            return None;
-        }
-        Ok(_) => {}
-        Err(err) => {
-            log::warn!("{path}: skipped: blob {id} is missing ({err})");
-            scanner.skip(SkipReason::Missing);
-            return None;
-        }
-    }
-    let mut buf = Vec::new();
-    match repo.objects.try_find(&id, &mut buf) {
-        Ok(Some(_)) => Some(buf),
-        Ok(None) | Err(_) => {
-            log::warn!("{path}: skipped: blob {id} cannot be read");
-            scanner.skip(SkipReason::Unreadable);
-            None
         }
     }
 }

@@ -257,6 +257,52 @@ fn scan_blobs(
     (all, summary)
 }
 
+/// Reads blob `id` into `buf`, unless it is larger than `max_size`,
+/// missing or unreadable: then says so (naming it `name`), counts it, and
+/// returns false.
+fn read_blob(
+    repo: &gix::Repository,
+    id: ObjectId,
+    name: &str,
+    max_size: u64,
+    buf: &mut Vec<u8>,
+    scanner: &mut ChunkScanner<'_>,
+) -> bool {
+    buf.clear();
+    if id == ObjectId::empty_blob(repo.object_hash()) {
+        return true;
+    }
+    match repo.find_header(id) {
+        Ok(header) if header.size() > max_size => {
+            log::warn!(
+                "{name}: skipped: {} bytes, larger than --max-file-size ({max_size})",
+                header.size()
+            );
+            scanner.skip(SkipReason::TooLarge);
+            return false;
+        }
+        Ok(_) => {}
+        Err(err) => {
+            log::warn!("{name}: skipped: blob {id} is missing ({err})");
+            scanner.skip(SkipReason::Missing);
+            return false;
+        }
+    }
+    match repo.objects.try_find(&id, buf) {
+        Ok(Some(_)) => true,
+        Ok(None) => {
+            log::warn!("{name}: skipped: blob {id} is missing");
+            scanner.skip(SkipReason::Missing);
+            false
+        }
+        Err(err) => {
+            log::warn!("{name}: skipped: blob {id} cannot be read: {err}");
+            scanner.skip(SkipReason::Unreadable);
+            false
+        }
+    }
+}
+
 /// First line of a Git LFS pointer file.
 const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 
@@ -269,35 +315,10 @@ fn scan_blob(
     max_size: u64,
     found: &mut Vec<BlobHits>,
 ) -> u64 {
-    match repo.find_header(id) {
-        Ok(header) if header.size() > max_size => {
-            log::warn!(
-                "blob {id}: skipped: {} bytes, larger than --max-file-size ({max_size})",
-                header.size()
-            );
-            scanner.skip(SkipReason::TooLarge);
-            return 0;
-        }
-        Ok(_) => {}
-        Err(err) => {
-            log::warn!("blob {id}: skipped: missing ({err})");
-            scanner.skip(SkipReason::Missing);
-            return 0;
-        }
+    if !read_blob(repo, id, &format!("blob {id}"), max_size, buf, scanner) {
+        return 0;
     }
-    let data = match repo.objects.try_find(&id, buf) {
-        Ok(Some(data)) => data.data,
-        Ok(None) => {
-            log::warn!("blob {id}: skipped: missing");
-            scanner.skip(SkipReason::Missing);
-            return 0;
-        }
-        Err(err) => {
-            log::warn!("blob {id}: skipped: cannot be read: {err}");
-            scanner.skip(SkipReason::Unreadable);
-            return 0;
-        }
-    };
+    let data = buf.as_slice();
     if data.starts_with(LFS_POINTER) {
         scanner.skip(SkipReason::LfsPointer);
         return data.len() as u64;
