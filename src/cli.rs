@@ -116,9 +116,15 @@ pub struct ScanArgs {
     /// Hide secrets entirely in the report.
     #[arg(long)]
     pub redact: bool,
-    /// Report only findings of at least this confidence.
-    #[arg(long, value_enum, default_value_t = MinConfidence::Low)]
-    pub min_confidence: MinConfidence,
+    /// Report only locations of at least this confidence [default: medium,
+    /// or min_confidence in the configuration]. Test code, documentation and
+    /// third-party code lower a location's confidence; `low` shows them.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<MinConfidence>,
+    /// Do not decode base64, hex, percent-encoding or string escapes to
+    /// match what they hide (UTF-16 files are still decoded).
+    #[arg(long)]
+    pub no_decode: bool,
     /// Skip inputs larger than this (bytes; K, M, G suffixes) [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,

@@ -12,13 +12,15 @@
 //!   generic-secret-assignment:
 //!     paths: ['docs/**']
 //! max_file_size: 10485760     # bytes
+//! min_confidence: low         # report test keys and weak generic matches too
+//! decode: true                # match base64, hex, escapes (default)
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::rules::{Allowlist, AllowlistSyntax, Rule, RuleError, RuleSet, RuleSyntax};
+use crate::rules::{Allowlist, AllowlistSyntax, Confidence, Rule, RuleError, RuleSet, RuleSyntax};
 
 /// File name looked up at the root of the scanned tree.
 pub const CONFIG_FILE: &str = ".leakhound.yml";
@@ -59,6 +61,12 @@ pub struct ConfigSyntax {
     /// Files larger than this many bytes are skipped.
     #[serde(default)]
     pub max_file_size: Option<u64>,
+    /// Lowest confidence reported (`low`, `medium` or `high`).
+    #[serde(default)]
+    pub min_confidence: Option<Confidence>,
+    /// Whether decoded text is matched too (default `true`).
+    #[serde(default)]
+    pub decode: Option<bool>,
 }
 
 fn yes() -> bool {
@@ -76,6 +84,10 @@ pub struct Config {
     pub allowlist: Allowlist,
     /// Size limit from the file.
     pub max_file_size: Option<u64>,
+    /// Lowest confidence reported, from the file.
+    pub min_confidence: Option<Confidence>,
+    /// Whether to match decoded text, from the file.
+    pub decode: Option<bool>,
 }
 
 impl Config {
@@ -86,6 +98,8 @@ impl Config {
             rules: RuleSet::builtin()?,
             allowlist: Allowlist::default(),
             max_file_size: None,
+            min_confidence: None,
+            decode: None,
         })
     }
 
@@ -147,6 +161,8 @@ impl Config {
             rules,
             allowlist,
             max_file_size: syntax.max_file_size,
+            min_confidence: syntax.min_confidence,
+            decode: syntax.decode,
         })
     }
 }

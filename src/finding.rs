@@ -6,7 +6,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::rules::Rule;
+use crate::context::Context;
+use crate::decode::Encoding;
+use crate::rules::{Confidence, Rule};
 
 /// Markers that suppress a match on their line.
 pub const INLINE_ALLOW_MARKERS: &[&str] = &[
@@ -31,8 +33,19 @@ pub struct Location {
     /// Stable identity of this secret at this path: hash of rule id, secret
     /// and path. It does not change when lines move or commits are rewritten.
     pub fingerprint: String,
-    /// The line the secret starts on, shortened around the secret.
+    /// The line the secret starts on, shortened around the secret (for a
+    /// decoded secret, the decoded text).
     pub snippet: String,
+    /// How sure this location is to hold a live secret: the match's
+    /// confidence, lowered by its context.
+    pub confidence: Confidence,
+    /// Test code, documentation or third-party code, if it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// The decodings that revealed the secret, outermost first (empty when
+    /// it was in plain text).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decoded: Vec<Encoding>,
     /// Where in git history this location comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git: Option<GitLocation>,
@@ -98,6 +111,15 @@ impl Finding {
             .peekable();
         git.peek()?;
         Some(git.any(|g| g.in_head))
+    }
+
+    /// The highest confidence of its locations.
+    pub fn confidence(&self) -> Confidence {
+        self.locations
+            .iter()
+            .map(|l| l.confidence)
+            .max()
+            .unwrap_or(self.rule.syntax.confidence)
     }
 
     /// The secret as text (invalid UTF-8 replaced).

@@ -21,6 +21,8 @@
 pub mod baseline;
 pub mod check;
 pub mod config;
+pub mod context;
+pub mod decode;
 pub mod finding;
 pub mod matcher;
 pub mod report;

@@ -7,12 +7,16 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::context;
+use crate::decode::{self, Encoding, View};
 use crate::finding::{self, Findings, GitLocation, LineIndex, Location};
 use crate::matcher::{Engine, Match, Matcher};
+use crate::rules::Confidence;
 
 /// Why an input was not scanned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -80,6 +84,14 @@ pub struct Summary {
     pub suppressed_inline: u64,
     /// Locations suppressed by a fingerprint in `.leakhoundignore`.
     pub suppressed_ignored: u64,
+    /// Locations left out of the report for being below the minimum
+    /// confidence (test code, documentation, weak generic matches).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub below_min_confidence: u64,
+    /// Inputs whose decoding stopped at the size limit (twice the input's
+    /// size in decoded text): parts of them were matched only as written.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub decode_limit: u64,
     /// Inputs not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
 }
@@ -106,6 +118,7 @@ impl Summary {
         self.bytes_scanned += other.bytes_scanned;
         self.suppressed_inline += other.suppressed_inline;
         self.suppressed_ignored += other.suppressed_ignored;
+        self.decode_limit += other.decode_limit;
         for (reason, n) in &other.skipped {
             *self.skipped.entry(*reason).or_default() += n;
         }
@@ -148,6 +161,20 @@ impl Summary {
             s.push_str(&format!(
                 "; {} ignored by fingerprint",
                 self.suppressed_ignored
+            ));
+        }
+        if self.below_min_confidence > 0 {
+            s.push_str(&format!(
+                "; {} location{} below --min-confidence not shown",
+                self.below_min_confidence,
+                plural(self.below_min_confidence)
+            ));
+        }
+        if self.decode_limit > 0 {
+            s.push_str(&format!(
+                "; decoding stopped at its size limit in {} input{}",
+                self.decode_limit,
+                plural(self.decode_limit)
             ));
         }
         s
@@ -204,6 +231,10 @@ pub struct Hit {
     pub end_column: usize,
     /// The line around the secret.
     pub snippet: String,
+    /// How sure the match is (before its location's context lowers it).
+    pub confidence: Confidence,
+    /// The decodings that revealed the secret, outermost first.
+    pub decoded: Vec<Encoding>,
 }
 
 /// Per-thread scanning state: a matcher, its scratch space, and results.
@@ -249,34 +280,127 @@ impl<'e> ChunkScanner<'e> {
     }
 
     /// Matches one input and appends its located, not inline-suppressed
-    /// matches to `out`. Binary content is skipped and counted.
+    /// matches to `out`, including those in decoded parts of it. Binary
+    /// content is skipped and counted; UTF-16 text is decoded first.
     pub fn hits(&mut self, bytes: &[u8], name: &str, out: &mut Vec<Hit>) {
         if looks_binary(bytes) {
-            log::debug!("{name}: skipped: binary");
-            self.summary.skip(SkipReason::Binary);
+            let Some(text) = decode::utf16(bytes) else {
+                log::debug!("{name}: skipped: binary");
+                self.summary.skip(SkipReason::Binary);
+                return;
+            };
+            self.summary.inputs_scanned += 1;
+            self.summary.bytes_scanned += bytes.len() as u64;
+            self.text_hits(text.as_bytes(), name, &[Encoding::Utf16], out);
             return;
         }
         self.summary.inputs_scanned += 1;
         self.summary.bytes_scanned += bytes.len() as u64;
+        self.text_hits(bytes, name, &[], out);
+    }
+
+    /// Matches text, then the views its decoders make of it, nested up to
+    /// [`decode::MAX_DEPTH`] levels. A decoded match that overlaps one
+    /// already found (the same secret, seen encoded and decoded) is not
+    /// reported twice.
+    fn text_hits(&mut self, text: &[u8], name: &str, outer: &[Encoding], out: &mut Vec<Hit>) {
+        let mut lines = LineIndex::new(text);
+        let mut claimed: Vec<Claim> = Vec::new();
+        self.view_hits(text, text, None, outer, &mut lines, &mut claimed, out);
+        if !self.matcher.engine().decodes() {
+            return;
+        }
+        let mut budget = decode_budget(text.len());
+        let mut pending: Vec<(View, Vec<Encoding>, usize)> = Vec::new();
+        let mut found = Vec::new();
+        let mut fits = decode::views(text, &mut budget, &mut found);
+        pending.extend(found.drain(..).map(|v| {
+            let chain = chained(outer, v.encoding);
+            (v, chain, 1)
+        }));
+        while let Some((view, chain, depth)) = pending.pop() {
+            self.view_hits(
+                text,
+                &view.text,
+                Some(&view),
+                &chain,
+                &mut lines,
+                &mut claimed,
+                out,
+            );
+            if depth < decode::MAX_DEPTH && fits {
+                fits = decode::views(&view.text, &mut budget, &mut found);
+                for mut child in found.drain(..) {
+                    for source in &mut child.map {
+                        *source = view.map[*source];
+                    }
+                    let chain = chained(&chain, child.encoding);
+                    pending.push((child, chain, depth + 1));
+                }
+            }
+        }
+        if !fits {
+            log::debug!("{name}: decoding stopped at the size limit");
+            self.summary.decode_limit += 1;
+        }
+        out.retain(|hit| hit.rule != usize::MAX);
+    }
+
+    /// Matches `haystack` (the text itself, or a decoded view of it) and
+    /// appends hits located in `text`.
+    #[allow(clippy::too_many_arguments)]
+    fn view_hits(
+        &mut self,
+        text: &[u8],
+        haystack: &[u8],
+        view: Option<&View>,
+        chain: &[Encoding],
+        lines: &mut LineIndex<'_>,
+        claimed: &mut Vec<Claim>,
+        out: &mut Vec<Hit>,
+    ) {
         self.matches.clear();
-        self.matcher.find(bytes, &mut self.matches);
-        let mut lines = LineIndex::new(bytes);
+        self.matcher.find(haystack, &mut self.matches);
+        let to_text = |range: Range<usize>| match view {
+            Some(view) => view.source_range(range, text),
+            None => range,
+        };
+        let rules = self.matcher.engine().rules();
         for m in &self.matches {
-            if finding::inline_allowed(bytes, m.span.clone()) {
+            let secret = to_text(m.secret.clone());
+            if view.is_some() && !claim_decoded(claimed, &secret, out) {
+                continue;
+            }
+            let generic = rules[m.rule].syntax.confidence == Confidence::Low;
+            claimed.push(Claim {
+                range: secret.clone(),
+                hit: None,
+                plain_generic: view.is_none() && generic,
+            });
+            if finding::inline_allowed(text, to_text(m.span.clone())) {
                 self.summary.suppressed_inline += 1;
                 continue;
             }
-            let (line, column) = lines.locate(m.secret.start);
-            let line_range = lines.line_range(m.secret.start);
-            let (end_line, end_column) = lines.locate(m.secret.end);
+            let (line, column) = lines.locate(secret.start);
+            let (end_line, end_column) = lines.locate(secret.end);
+            let view_lines = LineIndex::new(haystack);
+            if let Some(claim) = claimed.last_mut() {
+                claim.hit = Some(out.len());
+            }
             out.push(Hit {
                 rule: m.rule,
-                secret: bytes[m.secret.clone()].to_vec(),
+                secret: haystack[m.secret.clone()].to_vec(),
                 line,
                 column,
                 end_line,
                 end_column,
-                snippet: finding::snippet(bytes, line_range, m.secret.clone()),
+                snippet: finding::snippet(
+                    haystack,
+                    view_lines.line_range(m.secret.start),
+                    m.secret.clone(),
+                ),
+                confidence: m.confidence,
+                decoded: chain.to_vec(),
             });
         }
     }
@@ -299,7 +423,11 @@ impl<'e> ChunkScanner<'e> {
             self.summary.suppressed_ignored += 1;
             return;
         }
+        let context = context::classify(origin.relative, &hit.snippet);
         let location = Location {
+            confidence: context.map_or(hit.confidence, |c| c.lower(hit.confidence)),
+            context,
+            decoded: hit.decoded.clone(),
             path: origin.display.to_owned(),
             line: hit.line,
             column: hit.column,
@@ -329,6 +457,50 @@ impl<'e> ChunkScanner<'e> {
     pub fn finish(self) -> (Findings, Summary) {
         (self.findings, self.summary)
     }
+}
+
+/// The part of an input a reported secret covers.
+struct Claim {
+    range: Range<usize>,
+    /// Index of its hit in the output (none if suppressed inline).
+    hit: Option<usize>,
+    /// Found in plain text by a generic rule.
+    plain_generic: bool,
+}
+
+/// Whether a secret found in decoded text at `secret` should be reported.
+/// Not if a match already covers that text, unless the only ones there are
+/// generic matches of the encoded form: `password: S3AzIXZO...` in a
+/// Kubernetes Secret is better reported as the password it decodes to.
+fn claim_decoded(claimed: &mut [Claim], secret: &Range<usize>, out: &mut [Hit]) -> bool {
+    let overlaps = |c: &Claim| c.range.start < secret.end && secret.start < c.range.end;
+    if claimed
+        .iter()
+        .filter(|c| overlaps(c))
+        .any(|c| !c.plain_generic)
+    {
+        return false;
+    }
+    for claim in claimed.iter_mut().filter(|c| overlaps(c)) {
+        if let Some(hit) = claim.hit.and_then(|i| out.get_mut(i)) {
+            hit.rule = usize::MAX;
+        }
+        claim.plain_generic = false;
+    }
+    true
+}
+
+/// View bytes allowed per input: twice its size, and at least 64 KiB, so
+/// that decoding at most triples the work on any input.
+fn decode_budget(len: usize) -> usize {
+    len.saturating_mul(2).max(64 << 10)
+}
+
+/// `outer` followed by `inner`.
+fn chained(outer: &[Encoding], inner: Encoding) -> Vec<Encoding> {
+    let mut chain = outer.to_vec();
+    chain.push(inner);
+    chain
 }
 
 /// Merges per-thread results.

@@ -75,7 +75,11 @@ fn jsonl_report_redacted() {
 #[test]
 fn planted_secrets_have_the_right_lines() {
     let tree = planted();
-    let (code, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
+    let (code, json) =
+        run_json(
+            tree.cmd()
+                .args(["scan", ".", "-f", "json", "--min-confidence", "low"]),
+        );
     assert_eq!(code, 1);
     let mut seen: Vec<(String, String, u64, u64)> = Vec::new();
     for finding in json["findings"].as_array().unwrap() {
@@ -107,7 +111,11 @@ fn planted_secrets_have_the_right_lines() {
 #[test]
 fn same_secret_twice_is_one_finding() {
     let tree = planted();
-    let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
+    let (_, json) =
+        run_json(
+            tree.cmd()
+                .args(["scan", ".", "-f", "json", "--min-confidence", "low"]),
+        );
     let gitlab: Vec<_> = json["findings"]
         .as_array()
         .unwrap()
@@ -157,14 +165,134 @@ fn min_confidence_filters() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
+    // A generic (low) rule whose value is one class of characters stays low.
+    tree.write("b.txt", "key=zqvtkwmr\n");
     let config = tree.write(
         "only-low.yml",
-        "extend_default: false\nrules:\n- id: low-one\n  name: Low\n  regex: 'glpat-(?P<secret>[A-Za-z0-9]{20})'\n  keywords: [glpat]\n  confidence: low\n",
+        "extend_default: false\nrules:\n- id: low-one\n  name: Low\n  regex: 'key=(?P<secret>[a-z]{8})'\n  keywords: [key]\n  confidence: low\n",
     );
     let mut cmd = tree.cmd();
-    cmd.args(["scan", ".", "--min-confidence", "medium", "-q", "--config"])
+    cmd.args(["scan", ".", "-q", "--config"]).arg(&config);
+    assert_eq!(
+        cmd.output().unwrap().status.code(),
+        Some(0),
+        "default is medium"
+    );
+    let mut cmd = tree.cmd();
+    cmd.args(["scan", ".", "-q", "--min-confidence", "low", "--config"])
         .arg(&config);
-    assert_eq!(cmd.output().unwrap().status.code(), Some(0));
+    assert_eq!(cmd.output().unwrap().status.code(), Some(1));
+    tree.write("only-low.yml", "extend_default: false\nmin_confidence: low\nrules:\n- id: low-one\n  name: Low\n  regex: 'key=(?P<secret>[a-z]{8})'\n  keywords: [key]\n  confidence: low\n");
+    let mut cmd = tree.cmd();
+    cmd.args(["scan", ".", "-q", "--config"]).arg(&config);
+    assert_eq!(
+        cmd.output().unwrap().status.code(),
+        Some(1),
+        "from the config"
+    );
+}
+
+#[test]
+fn context_lowers_confidence() {
+    let tree = Tree::new();
+    let token = gitlab_pat(11);
+    tree.write("app/settings.py", format!("TOKEN = '{token}'\n"));
+    tree.write("tests/test_client.py", format!("TOKEN = '{token}'\n"));
+    tree.write("docs/setup.md", format!("export TOKEN={token}\n"));
+    let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
+    let locations = &json["findings"][0]["locations"];
+    let seen: Vec<_> = locations
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap(),
+                l["confidence"].as_str().unwrap(),
+                l["context"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("app/settings.py", "high", None),
+            ("tests/test_client.py", "medium", Some("test"))
+        ]
+    );
+    assert_eq!(
+        json["summary"]["below_min_confidence"], 1,
+        "the docs location"
+    );
+    let (_, json) =
+        run_json(
+            tree.cmd()
+                .args(["scan", ".", "-f", "json", "--min-confidence", "low"]),
+        );
+    let docs = &json["findings"][0]["locations"][1];
+    assert_eq!(
+        (
+            docs["path"].as_str(),
+            docs["context"].as_str(),
+            docs["confidence"].as_str()
+        ),
+        (Some("docs/setup.md"), Some("example"), Some("low"))
+    );
+}
+
+#[test]
+fn decoded_secrets_are_found_where_they_are_encoded() {
+    use base64::Engine as _;
+    let tree = Tree::new();
+    let token = gitlab_pat(12);
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("deploy_token: {token}\n"));
+    tree.write(
+        "k8s/secret.yaml",
+        format!("kind: Secret\ndata:\n  config: {encoded}\n"),
+    );
+    let utf16: Vec<u8> = format!("\u{feff}a = 1\r\ntoken = '{token}'\r\n")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    tree.write("win/settings.ini", utf16);
+    let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
+    let locations: Vec<_> = json["findings"][0]["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap(),
+                l["line"].as_u64().unwrap(),
+                l["decoded"][0].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            ("k8s/secret.yaml", 3, "base64"),
+            ("win/settings.ini", 2, "utf-16")
+        ]
+    );
+    assert_eq!(json["findings"][0]["secret"], token);
+}
+
+#[test]
+fn escaped_quotes_hide_nothing() {
+    let tree = Tree::new();
+    let password = format!("{}-{}", "Zq8vR2m", "Lx7Tb4n");
+    tree.write(
+        "analysis.ipynb",
+        format!("{{\"cells\": [{{\"source\": [\"import db\\n\", \"db.connect(password=\\\"{password}\\\")\\n\"]}}]}}\n"),
+    );
+    let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
+    let finding = &json["findings"][0];
+    assert_eq!(finding["secret"], password);
+    assert_eq!(finding["locations"][0]["decoded"][0], "escape");
+    let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json", "--no-decode"]));
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
 }
 
 #[test]
@@ -278,7 +406,7 @@ fn sarif_report_is_valid_and_masks_secrets() {
     let tree = planted();
     let output = tree
         .cmd()
-        .args(["scan", ".", "-f", "sarif", "-q"])
+        .args(["scan", ".", "-f", "sarif", "-q", "--min-confidence", "low"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));

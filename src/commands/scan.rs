@@ -18,6 +18,10 @@ use leakhound::scan::Summary;
 use leakhound::source::git::{self, GitOptions};
 use leakhound::source::{self, fs::FsOptions};
 
+/// Default for `--min-confidence`: test keys, documented examples and weak
+/// generic matches are left out unless asked for.
+const DEFAULT_MIN_CONFIDENCE: Confidence = Confidence::Medium;
+
 /// Default for `--max-file-size`.
 const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
@@ -82,7 +86,14 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
             leakhound::baseline::read(path).map_err(|e| anyhow::anyhow!("--baseline {e}"))?,
         );
     }
-    let engine = Engine::new(&config.rules, allowlist);
+    let decode = !args.no_decode && config.decode.unwrap_or(true);
+    let engine = Engine::new(&config.rules, allowlist).with_decoding(decode);
+    let min_confidence = match args.min_confidence {
+        Some(MinConfidence::Low) => Confidence::Low,
+        Some(MinConfidence::Medium) => Confidence::Medium,
+        Some(MinConfidence::High) => Confidence::High,
+        None => config.min_confidence.unwrap_or(DEFAULT_MIN_CONFIDENCE),
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -123,7 +134,7 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
                 .fold(Default::default(), leakhound::scan::merge))
         }
     })?;
-    let findings = filter_confidence(findings.into_sorted(), args.min_confidence);
+    let findings = filter_confidence(findings.into_sorted(), min_confidence, &mut summary);
     summary.findings = findings.len();
     summary.locations = findings.iter().map(|f| f.locations.len()).sum();
     write_report(args, &findings, &summary, baseline)?;
@@ -155,15 +166,21 @@ fn load_config(args: &ScanArgs, root: &Path) -> anyhow::Result<Config> {
     Ok(config)
 }
 
-fn filter_confidence(findings: Vec<Finding>, min: MinConfidence) -> Vec<Finding> {
-    let min = match min {
-        MinConfidence::Low => Confidence::Low,
-        MinConfidence::Medium => Confidence::Medium,
-        MinConfidence::High => Confidence::High,
-    };
+/// Keeps the locations of at least `min` confidence, and the findings that
+/// still have one.
+fn filter_confidence(
+    findings: Vec<Finding>,
+    min: Confidence,
+    summary: &mut Summary,
+) -> Vec<Finding> {
     findings
         .into_iter()
-        .filter(|f| f.rule.syntax.confidence >= min)
+        .filter_map(|mut f| {
+            let before = f.locations.len();
+            f.locations.retain(|l| l.confidence >= min);
+            summary.below_min_confidence += (before - f.locations.len()) as u64;
+            (!f.locations.is_empty()).then_some(f)
+        })
         .collect()
 }
 

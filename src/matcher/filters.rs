@@ -6,6 +6,64 @@ pub fn entropy(bytes: &[u8]) -> f32 {
     entropy::shannon_entropy(bytes)
 }
 
+use crate::rules::{Confidence, Rule};
+
+/// Words in a generic match's name that say the value is a credential
+/// (unlike `token`, which also names CSRF, pagination and parser tokens).
+const CREDENTIAL_NAMES: &[&str] = &[
+    "secret",
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "apikey",
+    "api_key",
+    "api-key",
+    "private",
+    "access_key",
+    "access-key",
+    "accesskey",
+    "auth_key",
+    "authkey",
+];
+
+/// The confidence of one match. A rule's own confidence, except that a
+/// low-confidence (generic) match becomes medium when its value is
+/// random-looking: three classes of upper case, lower case, digits and
+/// symbols, or two under a credential name (`client_secret`, `api_key`,
+/// `password`) rather than a bare `token`.
+pub fn match_confidence(rule: &Rule, name: &[u8], secret: &[u8]) -> Confidence {
+    let confidence = rule.syntax.confidence;
+    if confidence != Confidence::Low {
+        return confidence;
+    }
+    let classes = char_classes(secret);
+    let name = name.to_ascii_lowercase();
+    let credential = CREDENTIAL_NAMES
+        .iter()
+        .any(|w| memchr::memmem::find(&name, w.as_bytes()).is_some());
+    if classes >= 3 || (classes == 2 && credential) {
+        Confidence::Medium
+    } else {
+        Confidence::Low
+    }
+}
+
+/// How many of upper case, lower case, digits and other characters occur.
+fn char_classes(bytes: &[u8]) -> usize {
+    let mut seen = [false; 4];
+    for &b in bytes {
+        let class = match b {
+            b'A'..=b'Z' => 0,
+            b'a'..=b'z' => 1,
+            b'0'..=b'9' => 2,
+            _ => 3,
+        };
+        seen[class] = true;
+    }
+    seen.iter().filter(|&&s| s).count()
+}
+
 /// Values published in provider documentation; they are examples, not
 /// secrets, wherever they appear.
 const DOCUMENTED_EXAMPLES: &[&str] = &[

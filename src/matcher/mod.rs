@@ -31,6 +31,7 @@ pub struct Engine {
     /// Rules without keywords: they run on every input.
     always: Vec<usize>,
     global: Allowlist,
+    decode: bool,
 }
 
 /// One match that passed every filter.
@@ -42,6 +43,10 @@ pub struct Match {
     pub span: Range<usize>,
     /// The secret inside it.
     pub secret: Range<usize>,
+    /// How sure this match is: the rule's confidence, raised from low to
+    /// medium for a generic match whose value looks random enough (see
+    /// [`filters::match_confidence`]).
+    pub confidence: Confidence,
 }
 
 impl Engine {
@@ -88,7 +93,21 @@ impl Engine {
             keyword_rules,
             always,
             global,
+            decode: true,
         }
+    }
+
+    /// Turns matching of decoded text (base64, hex, escapes, percent
+    /// encoding) on or off; it is on by default. UTF-16 text is always
+    /// decoded.
+    pub fn with_decoding(mut self, decode: bool) -> Engine {
+        self.decode = decode;
+        self
+    }
+
+    /// Whether decoded text is matched.
+    pub fn decodes(&self) -> bool {
+        self.decode
     }
 
     /// The rules, indexed by [`Match::rule`].
@@ -212,6 +231,11 @@ impl Matcher<'_> {
                         rule: index,
                         span: m.range(),
                         secret: secret.range(),
+                        confidence: filters::match_confidence(
+                            rule,
+                            &haystack[m.start()..secret.start],
+                            &haystack[secret.range()],
+                        ),
                     });
                 }
                 if next > window.end {
@@ -327,7 +351,8 @@ mod tests {
             vec![Match {
                 rule: 0,
                 span: 2..14,
-                secret: 2..14
+                secret: 2..14,
+                confidence: Confidence::High,
             }]
         );
     }

@@ -42,7 +42,7 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) ->
                 finding.id(),
                 finding.rule.id().to_owned(),
                 finding.rule.syntax.name.clone(),
-                finding.rule.syntax.confidence.as_str().to_owned(),
+                finding.confidence().as_str().to_owned(),
                 secret.clone(),
                 l.path.clone(),
                 l.line.to_string(),

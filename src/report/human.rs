@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{REDACTED, ReportOptions, snippet_with};
-use crate::finding::{Finding, GitLocation};
+use crate::finding::{Finding, GitLocation, Location};
 use crate::rules::Confidence;
 
 const RULE: Style = Style::new().bold();
@@ -26,7 +26,8 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) ->
 
 fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -> io::Result<()> {
     let rule = &finding.rule.syntax;
-    let confidence = match rule.confidence {
+    let level = finding.confidence();
+    let confidence = match level {
         Confidence::High => AnsiColor::Red.on_default(),
         Confidence::Medium => AnsiColor::Yellow.on_default(),
         Confidence::Low => DIM,
@@ -36,7 +37,7 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
         "{RULE}{}{RULE:#} {DIM}[{}]{DIM:#} {confidence}{}{confidence:#}",
         escape(&rule.name),
         rule.id,
-        rule.confidence
+        level
     )?;
     let secret = finding.secret_text();
     let shown = if options.redact {
@@ -48,10 +49,11 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
     for location in &finding.locations {
         writeln!(
             w,
-            "  {PATH}{}{PATH:#}:{}:{}",
+            "  {PATH}{}{PATH:#}:{}:{}{DIM}{}{DIM:#}",
             escape(&location.path),
             location.line,
-            location.column
+            location.column,
+            annotation(location)
         )?;
         if let Some(git) = &location.git {
             write_git(w, git)?;
@@ -60,6 +62,24 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
         writeln!(w, "    {DIM}{}{DIM:#}", escape(snippet.trim()))?;
     }
     writeln!(w)
+}
+
+/// ` (test, decoded from base64)`: what lowered the location's confidence and what
+/// had to be decoded to see the secret.
+fn annotation(location: &Location) -> String {
+    let mut parts = Vec::new();
+    if let Some(context) = location.context {
+        parts.push(context.as_str().to_owned());
+    }
+    if !location.decoded.is_empty() {
+        let chain: Vec<&str> = location.decoded.iter().map(|e| e.as_str()).collect();
+        parts.push(format!("decoded from {}", chain.join(", then ")));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
 }
 
 fn write_git(w: &mut dyn Write, git: &GitLocation) -> io::Result<()> {

@@ -50,7 +50,7 @@ fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
         id: finding.id(),
         rule: finding.rule.id(),
         name: &finding.rule.syntax.name,
-        confidence: finding.rule.syntax.confidence.as_str(),
+        confidence: finding.confidence().as_str(),
         secret: shown_secret(finding, options.redact),
         in_head: finding.in_head(),
         locations,

@@ -90,7 +90,7 @@ fn result(finding: &Finding, location: &Location, index: usize, redact: bool) ->
     } else {
         mask(&secret)
     };
-    let mut properties = json!({"confidence": finding.rule.syntax.confidence.as_str()});
+    let mut properties = json!({"confidence": finding.confidence().as_str()});
     if let Some(git) = &location.git {
         properties["blob"] = json!(git.blob);
         properties["inHead"] = json!(git.in_head);
@@ -101,7 +101,7 @@ fn result(finding: &Finding, location: &Location, index: usize, redact: bool) ->
     json!({
         "ruleId": finding.rule.id(),
         "ruleIndex": index,
-        "level": level(finding.rule.syntax.confidence),
+        "level": level(finding.confidence()),
         "message": {"text": format!("{} ({shown})", finding.rule.syntax.name)},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": uri(&location.path), "uriBaseId": "%SRCROOT%"},

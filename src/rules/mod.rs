@@ -43,6 +43,14 @@ impl Confidence {
             Confidence::High => "high",
         }
     }
+
+    /// One step less sure (a test key, a documented example); `Low` stays.
+    pub fn lower(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
 }
 
 impl fmt::Display for Confidence {

@@ -1,0 +1,202 @@
+//! Where a secret sits: test code, documentation, or third-party code.
+//!
+//! Ordinary code holds few live secrets; most of what a scanner finds in it
+//! is a test key or a documented example. A location's [`Context`], read
+//! from its path and its line, lowers its confidence so that the default
+//! report leaves those out and `--min-confidence low` brings them back.
+
+use serde::Serialize;
+
+use crate::rules::Confidence;
+
+/// The kind of code a location is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Context {
+    /// Tests and fixtures: `tests/`, `testdata/`, `foo_test.go`,
+    /// `test_foo.py`, `Foo.spec.ts`.
+    Test,
+    /// Documentation and examples: `docs/`, `examples/`, `README.md`,
+    /// `*.rst`, doc comments and doctests.
+    Example,
+    /// Third-party code: `vendor/`, `node_modules/`, `third_party/`,
+    /// `site-packages/`.
+    Vendored,
+}
+
+impl Context {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Context::Test => "test",
+            Context::Example => "example",
+            Context::Vendored => "vendored",
+        }
+    }
+
+    /// `confidence` lowered for this context: one step for tests and
+    /// third-party code, two for documentation, whose keys are nearly
+    /// always published examples.
+    pub fn lower(self, confidence: Confidence) -> Confidence {
+        match self {
+            Context::Test | Context::Vendored => confidence.lower(),
+            Context::Example => confidence.lower().lower(),
+        }
+    }
+}
+
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "__tests__",
+    "spec",
+    "specs",
+    "testdata",
+    "test_data",
+    "test-data",
+    "fixture",
+    "fixtures",
+    "__fixtures__",
+    "mock",
+    "mocks",
+    "__mocks__",
+    "e2e",
+];
+
+const EXAMPLE_DIRS: &[&str] = &[
+    "doc",
+    "docs",
+    "documentation",
+    "example",
+    "examples",
+    "sample",
+    "samples",
+    "demo",
+    "demos",
+    "tutorial",
+    "tutorials",
+];
+
+const VENDOR_DIRS: &[&str] = &[
+    "vendor",
+    "vendored",
+    "node_modules",
+    "bower_components",
+    "third_party",
+    "third-party",
+    "thirdparty",
+    "site-packages",
+    "dist-packages",
+];
+
+const DOC_EXTENSIONS: &[&str] = &[".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".mdx"];
+
+/// The context of a location, from its project-relative path and the text
+/// of its line.
+///
+/// ```
+/// use leakhound::context::{classify, Context};
+/// assert_eq!(classify("pkg/client_test.go", "key := \"...\""), Some(Context::Test));
+/// assert_eq!(classify("README.md", "export TOKEN=..."), Some(Context::Example));
+/// assert_eq!(classify("src/lib.rs", "/// let key = \"...\";"), Some(Context::Example));
+/// assert_eq!(classify("node_modules/x/index.js", "k = 1"), Some(Context::Vendored));
+/// assert_eq!(classify("src/settings.py", "SECRET_KEY = '...'"), None);
+/// ```
+pub fn classify(path: &str, line: &str) -> Option<Context> {
+    let lower = path.to_ascii_lowercase();
+    let mut segments: Vec<&str> = lower.split(['/', '\\']).collect();
+    let file = segments.pop().unwrap_or_default();
+    let original = path.rsplit(['/', '\\']).next().unwrap_or_default();
+    if segments.iter().any(|s| test_dir(s)) || test_file(original) {
+        Some(Context::Test)
+    } else if segments.iter().any(|s| EXAMPLE_DIRS.contains(s))
+        || doc_file(file)
+        || doc_comment(line)
+    {
+        Some(Context::Example)
+    } else if segments.iter().any(|s| VENDOR_DIRS.contains(s)) {
+        Some(Context::Vendored)
+    } else {
+        None
+    }
+}
+
+fn test_dir(segment: &str) -> bool {
+    TEST_DIRS.contains(&segment)
+        || ["test_", "tests_", "test-", "tests-"]
+            .iter()
+            .any(|p| segment.starts_with(p))
+        || ["_test", "_tests", "-test", "-tests"]
+            .iter()
+            .any(|s| segment.ends_with(s))
+}
+
+/// `test_x.py`, `x_test.go`, `x.spec.ts`, `conftest.py`, and camel-case
+/// `FooTest.java` or `FooTests.cs` (but not `latest.py` or `attest.rs`).
+fn test_file(file: &str) -> bool {
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let lower = stem.to_ascii_lowercase();
+    let camel = ["Test", "Tests", "Spec"].iter().any(|s| {
+        stem.strip_suffix(s)
+            .and_then(|rest| rest.chars().last())
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    });
+    file == "conftest.py"
+        || lower.starts_with("test_")
+        || camel
+        || [
+            "_test", "_tests", "_spec", ".test", ".spec", "-test", "-spec",
+        ]
+        .iter()
+        .any(|s| lower.ends_with(s))
+}
+
+fn doc_file(file: &str) -> bool {
+    DOC_EXTENSIONS.iter().any(|e| file.ends_with(e))
+        || file.starts_with("readme")
+        || file.starts_with("changelog")
+}
+
+/// Rust, Javadoc and doctest lines: `///`, `//!`, ` * `, `>>> `.
+fn doc_comment(line: &str) -> bool {
+    let line = line.trim_start_matches('…').trim_start();
+    ["///", "//!", "* ", ">>> ", "... ", "@example"]
+        .iter()
+        .any(|p| line.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        let cases = [
+            ("tests/fixtures/keys.env", Some(Context::Test)),
+            ("app/src/test/java/FooTest.java", Some(Context::Test)),
+            ("lib/FooTest.java", Some(Context::Test)),
+            ("lib/widget.spec.ts", Some(Context::Test)),
+            ("pkg/test_client.py", Some(Context::Test)),
+            ("integration_tests/run.sh", Some(Context::Test)),
+            ("docs/setup.txt", Some(Context::Example)),
+            ("guide.rst", Some(Context::Example)),
+            ("README", Some(Context::Example)),
+            ("vendor/github.com/x/y.go", Some(Context::Vendored)),
+            ("src/attest.rs", None),
+            ("src/latest.py", None),
+            ("contest/app.py", None),
+            ("config/settings.py", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(classify(path, ""), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn lowering() {
+        assert_eq!(Context::Test.lower(Confidence::High), Confidence::Medium);
+        assert_eq!(Context::Example.lower(Confidence::High), Confidence::Low);
+        assert_eq!(Context::Vendored.lower(Confidence::Low), Confidence::Low);
+    }
+}
