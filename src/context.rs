@@ -122,14 +122,15 @@ pub fn classify(path: &str, line: &str) -> Option<Context> {
     }
 }
 
+/// Words of a directory name that mark test code: `tests`,
+/// `integration_tests`, `aws-signing-test-suite`.
+const TEST_WORDS: &[&str] = &["test", "tests", "testing", "testdata", "testsuite"];
+
 fn test_dir(segment: &str) -> bool {
     TEST_DIRS.contains(&segment)
-        || ["test_", "tests_", "test-", "tests-"]
-            .iter()
-            .any(|p| segment.starts_with(p))
-        || ["_test", "_tests", "-test", "-tests"]
-            .iter()
-            .any(|s| segment.ends_with(s))
+        || segment
+            .split(['-', '_', '.'])
+            .any(|word| TEST_WORDS.contains(&word))
 }
 
 /// `test_x.py`, `x_test.go`, `x.spec.ts`, `conftest.py`, and camel-case
@@ -143,13 +144,23 @@ fn test_file(file: &str) -> bool {
             .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
     });
     file == "conftest.py"
-        || lower.starts_with("test_")
         || camel
-        || [
-            "_test", "_tests", "_spec", ".test", ".spec", "-test", "-spec",
-        ]
-        .iter()
-        .any(|s| lower.ends_with(s))
+        || lower
+            .split(['-', '_', '.'])
+            .any(|word| TEST_WORDS.contains(&word) || word == "spec")
+}
+
+/// Offset where Rust test code starts in `text`: the first
+/// `#[cfg(test)]` at the start of a line. Matches after it are in a test
+/// module (by convention the last item of a file).
+pub fn rust_test_module(text: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(text, b"#[cfg(test)]").find(|&i| {
+        text[..i]
+            .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n')
+            .all(|b| b.is_ascii_whitespace())
+    })
 }
 
 fn doc_file(file: &str) -> bool {
@@ -184,6 +195,12 @@ mod tests {
             ("README", Some(Context::Example)),
             ("vendor/github.com/x/y.go", Some(Context::Vendored)),
             ("src/attest.rs", None),
+            (
+                "aws-signing-test-suite/v4/get/query.txt",
+                Some(Context::Test),
+            ),
+            ("crypto/p_pqdsa_test.cc", Some(Context::Test)),
+            ("src/protest.py", None),
             ("src/latest.py", None),
             ("contest/app.py", None),
             ("config/settings.py", None),
@@ -191,6 +208,13 @@ mod tests {
         for (path, expected) in cases {
             assert_eq!(classify(path, ""), expected, "{path}");
         }
+    }
+
+    #[test]
+    fn rust_test_modules() {
+        let text = b"fn a() {}\n// #[cfg(test)] in a comment\n#[cfg(test)]\nmod tests {}\n";
+        assert_eq!(rust_test_module(text), Some(39));
+        assert_eq!(rust_test_module(b"fn main() {}"), None);
     }
 
     #[test]

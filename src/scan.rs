@@ -235,6 +235,8 @@ pub struct Hit {
     pub confidence: Confidence,
     /// The decodings that revealed the secret, outermost first.
     pub decoded: Vec<Encoding>,
+    /// In a Rust `#[cfg(test)]` module.
+    pub in_test_module: bool,
 }
 
 /// Per-thread scanning state: a matcher, its scratch space, and results.
@@ -306,10 +308,30 @@ impl<'e> ChunkScanner<'e> {
     fn text_hits(&mut self, text: &[u8], name: &str, outer: &[Encoding], out: &mut Vec<Hit>) {
         let mut lines = LineIndex::new(text);
         let mut claimed: Vec<Claim> = Vec::new();
+        let first = out.len();
         self.view_hits(text, text, None, outer, &mut lines, &mut claimed, out);
-        if !self.matcher.engine().decodes() {
-            return;
+        if self.matcher.engine().decodes() {
+            self.decoded_hits(text, name, outer, &mut lines, &mut claimed, out);
         }
+        out.retain(|hit| hit.rule != usize::MAX);
+        if let Some(tests) = context::rust_test_module(text) {
+            let (test_line, _) = lines.locate(tests);
+            for hit in &mut out[first..] {
+                hit.in_test_module = hit.line >= test_line;
+            }
+        }
+    }
+
+    /// The decoded part of [`Self::text_hits`].
+    fn decoded_hits(
+        &mut self,
+        text: &[u8],
+        name: &str,
+        outer: &[Encoding],
+        lines: &mut LineIndex<'_>,
+        claimed: &mut Vec<Claim>,
+        out: &mut Vec<Hit>,
+    ) {
         let mut budget = decode_budget(text.len());
         let mut pending: Vec<(View, Vec<Encoding>, usize)> = Vec::new();
         let mut found = Vec::new();
@@ -319,15 +341,7 @@ impl<'e> ChunkScanner<'e> {
             (v, chain, 1)
         }));
         while let Some((view, chain, depth)) = pending.pop() {
-            self.view_hits(
-                text,
-                &view.text,
-                Some(&view),
-                &chain,
-                &mut lines,
-                &mut claimed,
-                out,
-            );
+            self.view_hits(text, &view.text, Some(&view), &chain, lines, claimed, out);
             if depth < decode::MAX_DEPTH && fits {
                 fits = decode::views(&view.text, &mut budget, &mut found);
                 for mut child in found.drain(..) {
@@ -343,7 +357,6 @@ impl<'e> ChunkScanner<'e> {
             log::debug!("{name}: decoding stopped at the size limit");
             self.summary.decode_limit += 1;
         }
-        out.retain(|hit| hit.rule != usize::MAX);
     }
 
     /// Matches `haystack` (the text itself, or a decoded view of it) and
@@ -401,6 +414,7 @@ impl<'e> ChunkScanner<'e> {
                 ),
                 confidence: m.confidence,
                 decoded: chain.to_vec(),
+                in_test_module: false,
             });
         }
     }
@@ -423,7 +437,11 @@ impl<'e> ChunkScanner<'e> {
             self.summary.suppressed_ignored += 1;
             return;
         }
-        let context = context::classify(origin.relative, &hit.snippet);
+        let context = if hit.in_test_module {
+            Some(context::Context::Test)
+        } else {
+            context::classify(origin.relative, &hit.snippet)
+        };
         let location = Location {
             confidence: context.map_or(hit.confidence, |c| c.lower(hit.confidence)),
             context,

@@ -78,7 +78,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
 
 /// Lowercase words that mark a value as a stand-in for a real secret.
 const PLACEHOLDER_WORDS: &[&str] = &[
-    "example",
+    // Also catches edited documentation keys such as AKIAIOSFODNN7EXAMPLF.
+    "exampl",
     "placeholder",
     "changeme",
     "change_me",

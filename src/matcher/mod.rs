@@ -225,7 +225,12 @@ impl Matcher<'_> {
                 let Some(m) = caps.get_match() else { break };
                 let next = if m.is_empty() { m.end() + 1 } else { m.end() };
                 if let Some(secret) = caps.get_group(rule.secret_group).filter(|s| !s.is_empty())
-                    && accepts(rule, &self.engine.global, &haystack[secret.range()])
+                    && accepts(
+                        rule,
+                        &self.engine.global,
+                        &haystack[secret.range()],
+                        &haystack[m.range()],
+                    )
                 {
                     out.push(Match {
                         rule: index,
@@ -248,7 +253,7 @@ impl Matcher<'_> {
 }
 
 /// The per-secret filters of one rule plus the global ones.
-fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8]) -> bool {
+fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8], whole: &[u8]) -> bool {
     if let Some(min) = rule.syntax.min_entropy
         && entropy(secret) < min
     {
@@ -262,6 +267,8 @@ fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8]) -> bool {
     !is_placeholder(secret)
         && !rule.allowlist.allows_secret(secret)
         && !global.allows_secret(secret)
+        && !rule.allowlist.allows_match(whole)
+        && !global.allows_match(whole)
 }
 
 /// Where two matches claim overlapping secrets, one is dropped (marked with

@@ -125,6 +125,10 @@ pub struct AllowlistSyntax {
     /// Words; a secret containing one (ASCII case-insensitive) is ignored.
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Regexes tested against the whole match rather than the secret: a
+    /// URL whose host is a documentation domain (`@example.com`).
+    #[serde(default)]
+    pub matches: Vec<String>,
 }
 
 /// A rule file or rule that could not be loaded.
@@ -244,6 +248,8 @@ pub struct Allowlist {
     pub regexes: Vec<Regex>,
     /// Lowercased stop-words.
     pub stopwords: Vec<String>,
+    /// Whole-match regexes.
+    pub matches: Vec<Regex>,
     /// Location fingerprints to ignore (from `.leakhoundignore`).
     pub fingerprints: std::collections::HashSet<String>,
 }
@@ -274,10 +280,16 @@ impl Allowlist {
             .iter()
             .map(|w| w.to_ascii_lowercase())
             .collect();
+        let matches = syntax
+            .matches
+            .iter()
+            .map(|r| build_regex(r).map_err(|e| format!("allowlist match regex '{r}': {e}")))
+            .collect::<Result<_, _>>()?;
         Ok(Allowlist {
             paths,
             regexes,
             stopwords,
+            matches,
             fingerprints: Default::default(),
         })
     }
@@ -285,6 +297,11 @@ impl Allowlist {
     /// Whether a path is allowlisted.
     pub fn allows_path(&self, path: &str) -> bool {
         self.paths.as_ref().is_some_and(|set| set.is_match(path))
+    }
+
+    /// Whether a whole match is allowlisted.
+    pub fn allows_match(&self, whole: &[u8]) -> bool {
+        self.matches.iter().any(|r| r.is_match(whole))
     }
 
     /// Whether a secret is allowlisted.
