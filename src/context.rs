@@ -62,6 +62,10 @@ const TEST_DIRS: &[&str] = &[
     "mocks",
     "__mocks__",
     "e2e",
+    "bench",
+    "benches",
+    "benchmark",
+    "benchmarks",
 ];
 
 const EXAMPLE_DIRS: &[&str] = &[
