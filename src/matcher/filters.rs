@@ -25,6 +25,8 @@ const CREDENTIAL_NAMES: &[&str] = &[
     "accesskey",
     "auth_key",
     "authkey",
+    // The password of a URL's user information (`https://user:pw@host`).
+    "://",
 ];
 
 /// The confidence of one match. A rule's own confidence, except that a
