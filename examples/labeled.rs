@@ -107,7 +107,16 @@ fn generate(args: &[String]) -> Result<(), String> {
         labels.len() - positives.len(),
         out.display()
     )
-    .map_err(|e| e.to_string())
+    .or_else(quiet_pipe)
+}
+
+/// A closed stdout (`| head`) is not an error.
+fn quiet_pipe(e: std::io::Error) -> Result<(), String> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e.to_string())
+    }
 }
 
 fn score(args: &[String]) -> Result<(), String> {
@@ -131,5 +140,5 @@ fn score(args: &[String]) -> Result<(), String> {
     let found = labeled::parse_report(&tool, &report, root.as_deref())?;
     let score = labeled::score(&labels, &found);
     let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{tool}: {score}").map_err(|e| e.to_string())
+    write!(stdout, "{tool}: {score}").or_else(quiet_pipe)
 }

@@ -388,6 +388,7 @@ struct Gen {
     pool: Vec<&'static str>,
     pool_pos: usize,
     decoy_pos: usize,
+    turns: std::collections::HashMap<String, usize>,
     positives: usize,
     negatives: usize,
 }
@@ -421,6 +422,7 @@ impl Gen {
             pool,
             pool_pos: 0,
             decoy_pos: 0,
+            turns: std::collections::HashMap::new(),
             positives: 0,
             negatives: 0,
         }
@@ -577,6 +579,10 @@ impl Gen {
         ];
         let host = file.host;
         let flavour = self.rng.below(1000);
+        // Lists of values are walked in order, so that each value appears.
+        let turn = self.turns.entry(kind.to_owned()).or_insert(0);
+        let nth = *turn;
+        *turn += 1;
         Some(match kind {
             "placeholder-template" => {
                 let name = self.decoy_name(file, SECRETISH);
@@ -602,7 +608,7 @@ impl Gen {
                     "insert-token-here",
                 ];
                 let name = self.decoy_name(file, SECRETISH);
-                (name, Val::Str(WORDS[flavour % WORDS.len()].to_owned()))
+                (name, Val::Str(WORDS[nth % WORDS.len()].to_owned()))
             }
             "placeholder-angle" => {
                 const WORDS: &[&str] = &[
@@ -616,7 +622,7 @@ impl Gen {
                     return None;
                 }
                 let name = self.decoy_name(file, SECRETISH);
-                (name, Val::Str(WORDS[flavour % WORDS.len()].to_owned()))
+                (name, Val::Str(WORDS[nth % WORDS.len()].to_owned()))
             }
             "documented-example" => {
                 let pairs: &[(&str, &str)] = &[
@@ -627,7 +633,7 @@ impl Gen {
                     ),
                     ("STRIPE_TEST_KEY", "sk_test_4eC39HqLyjWDarjtT1zdp7dc"),
                 ];
-                let (base, value) = pairs[flavour % pairs.len()];
+                let (base, value) = pairs[nth % pairs.len()];
                 let name = self.decoy_name(file, &[base]);
                 (name, Val::Str(value.to_owned()))
             }
@@ -642,7 +648,7 @@ impl Gen {
                     ("TOKENIZER", "bert-base-multilingual-uncased"),
                     ("SESSION_TOKEN_COOKIE", "__Host-session_token"),
                 ];
-                let (base, value) = pairs[flavour % pairs.len()];
+                let (base, value) = pairs[nth % pairs.len()];
                 let name = self.decoy_name(file, &[base]);
                 (name, Val::Str(value.to_owned()))
             }
@@ -656,7 +662,7 @@ impl Gen {
                     "9876543210987654321098765",
                 ];
                 let name = self.decoy_name(file, SECRETISH);
-                (name, Val::Str(VALUES[flavour % VALUES.len()].to_owned()))
+                (name, Val::Str(VALUES[nth % VALUES.len()].to_owned()))
             }
             "non-secret-value" => {
                 let pairs: &[(&str, &str)] = &[
@@ -673,7 +679,7 @@ impl Gen {
                     ("JWT_ALGORITHM", "RS256"),
                     ("GITHUB_TOKEN_SCOPES", "repo,read:org"),
                 ];
-                let (base, value) = pairs[flavour % pairs.len()];
+                let (base, value) = pairs[nth % pairs.len()];
                 let name = self.decoy_name(file, &[base]);
                 let val = match value.strip_prefix('#') {
                     Some(n) => Val::Raw(n.to_owned()),
@@ -714,7 +720,7 @@ impl Gen {
                 );
                 (name, Val::Str(self.rng.string(HEX, 64)))
             }
-            "publishable-key" => match flavour % 3 {
+            "publishable-key" => match nth % 3 {
                 0 => {
                     let name = self.decoy_name(file, &["STRIPE_PUBLISHABLE_KEY"]);
                     let value = format!("pk_live_51{}", self.rng.string(ALNUM, 97));
@@ -735,7 +741,7 @@ impl Gen {
                     (name, Val::Str(value))
                 }
             },
-            "cloud-identifier" => match flavour % 3 {
+            "cloud-identifier" => match nth % 3 {
                 0 => {
                     let name = self.decoy_name(file, &["DEPLOY_ROLE_ARN"]);
                     let value = format!("arn:aws:iam::{}:role/deploy", self.rng.digits(12));
@@ -1194,8 +1200,10 @@ pub fn generate(dir: &Path, seed: u64) -> Vec<Label> {
             .unwrap_or(false);
         assert!(empty, "{} exists and is not empty", dir.display());
     }
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let home = std::env::temp_dir().join(format!(
-        "leakhound-labeled-home-{}-{seed}",
+        "leakhound-labeled-home-{}-{run}",
         std::process::id()
     ));
     std::fs::create_dir_all(&home).expect("an empty HOME for git");
