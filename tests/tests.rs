@@ -5,5 +5,6 @@ mod util;
 mod cli;
 mod git;
 mod inputs;
+mod labeled;
 mod rules;
 mod selfscan;
