@@ -266,7 +266,6 @@ fn walk_size(dir: &Path) -> u64 {
 /// leakhound on the labeled repository: recall per unique secret and
 /// precision per finding location of at least 0.97 each.
 #[test]
-#[ignore = "fails until leakhound decodes base64, UTF-16, percent- and \\u-escapes and reads more generic syntaxes (JSON in strings, XML, CLI flags); run with --ignored"]
 fn leakhound_recall_and_precision_on_labeled_repository() {
     let (_tmp, dir, labels) = generated();
     assert_kinds(&labels);

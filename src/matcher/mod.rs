@@ -255,7 +255,7 @@ impl Matcher<'_> {
 /// The per-secret filters of one rule plus the global ones.
 fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8], whole: &[u8]) -> bool {
     if let Some(min) = rule.syntax.min_entropy
-        && entropy(secret) < min_entropy_for(secret, min)
+        && entropy(secret) < min_entropy_for(rule, secret, min)
     {
         return false;
     }
@@ -274,9 +274,14 @@ fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8], whole: &[u8]) -> bool
 /// A rule's entropy threshold for one secret. Hex digits carry at most 4
 /// bits each, and a random 32- or 40-digit hex key measures only about 3.4
 /// to 3.8 bits per character, under the 3.5 that suits mixed-case values:
-/// for hex-only secrets the threshold is at most 3.0.
-fn min_entropy_for(secret: &[u8], min: f32) -> f32 {
-    if secret.len() >= 16 && secret.iter().all(u8::is_ascii_hexdigit) {
+/// for hex-only secrets of generic (low-confidence) rules the threshold is
+/// at most 3.0. Provider rules keep theirs: a hex value where a provider
+/// expects mixed case is more likely a git SHA.
+fn min_entropy_for(rule: &Rule, secret: &[u8], min: f32) -> f32 {
+    if rule.syntax.confidence == Confidence::Low
+        && secret.len() >= 16
+        && secret.iter().all(u8::is_ascii_hexdigit)
+    {
         min.min(3.0)
     } else {
         min
