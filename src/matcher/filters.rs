@@ -27,6 +27,17 @@ const CREDENTIAL_NAMES: &[&str] = &[
     "authkey",
     // The password of a URL's user information (`https://user:pw@host`).
     "://",
+    // Tokens whose name says what they open, unlike a bare `token`.
+    "auth",
+    "access",
+    "bearer",
+    "oauth",
+    "github",
+    "gitlab",
+    "slack",
+    "npm",
+    "pypi",
+    "docker",
 ];
 
 /// The confidence of one match. A rule's own confidence, except that a
@@ -101,6 +112,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "not_a_secret",
 ];
 
+/// Longest secret checked for placeholder words.
+const WORD_CHECK_MAX: usize = 256;
+
 /// Template and reference syntax: the value is filled in elsewhere
 /// (`${VAR}`, `{{ secrets.X }}`, `%(name)s`, `$(cat file)`, `<%= x %>`,
 /// `#{x}`, `[[x]]`). Anchored or closed forms only, so that a random key
@@ -133,9 +147,14 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret.first() == Some(&b'<') && secret.last() == Some(&b'>') {
         return true;
     }
-    let mut lower = [0u8; 256];
-    let lower = &mut lower[..secret.len().min(256)];
-    lower.copy_from_slice(&secret[..lower.len()]);
+    // Stand-ins are short: a key block whose comment says "example" or
+    // "dummy-key" is still a key.
+    if secret.len() > WORD_CHECK_MAX {
+        return degenerate(secret);
+    }
+    let mut lower = [0u8; WORD_CHECK_MAX];
+    let lower = &mut lower[..secret.len()];
+    lower.copy_from_slice(secret);
     lower.make_ascii_lowercase();
     if PLACEHOLDER_WORDS
         .iter()
