@@ -66,6 +66,8 @@ const TEST_DIRS: &[&str] = &[
     "benches",
     "benchmark",
     "benchmarks",
+    "t",
+    "unit",
 ];
 
 const EXAMPLE_DIRS: &[&str] = &[
@@ -114,7 +116,9 @@ pub fn classify(path: &str, line: &str) -> Option<Context> {
     let original = path.rsplit(['/', '\\']).next().unwrap_or_default();
     if segments.iter().any(|s| test_dir(s)) || test_file(original) {
         Some(Context::Test)
-    } else if segments.iter().any(|s| EXAMPLE_DIRS.contains(s))
+    } else if segments
+        .iter()
+        .any(|s| s.split(['-', '_', '.']).any(|w| EXAMPLE_DIRS.contains(&w)))
         || doc_file(file)
         || doc_comment(line)
     {
@@ -154,6 +158,64 @@ fn test_file(file: &str) -> bool {
             .any(|word| TEST_WORDS.contains(&word) || word == "spec")
 }
 
+/// Byte ranges of documentation strings: triple-quoted strings that open
+/// a line (Python docstrings, not `KEY = """...`), and Ansible's
+/// `EXAMPLES`/`DOCUMENTATION`/`RETURN` blocks.
+pub fn doc_strings(text: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    if memchr::memmem::find(text, b"\"\"\"").is_none()
+        && memchr::memmem::find(text, b"'''").is_none()
+    {
+        return ranges;
+    }
+    let mut i = 0;
+    while i + 3 <= text.len() {
+        let quote = &text[i..i + 3];
+        if quote != b"\"\"\"" && quote != b"'''" {
+            i += 1;
+            continue;
+        }
+        let close = memchr::memmem::find(&text[i + 3..], quote).map(|j| i + 3 + j);
+        let end = close.map_or(text.len(), |c| c + 3);
+        if opens_doc(text, i) {
+            ranges.push(i..end);
+        }
+        i = end;
+    }
+    ranges
+}
+
+/// Whether the string opening at `quote` is documentation: only
+/// whitespace (and a string prefix) before it on its line, or an Ansible
+/// documentation variable.
+fn opens_doc(text: &[u8], quote: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &text[..quote]).map_or(0, |i| i + 1);
+    let before = String::from_utf8_lossy(&text[line_start..quote]);
+    let before = before.trim();
+    let before = before.trim_end_matches(['r', 'R', 'u', 'U', 'b', 'B', 'f', 'F']);
+    before.is_empty()
+        || ["EXAMPLES", "DOCUMENTATION", "RETURN"].iter().any(|name| {
+            before
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.trim() == "=")
+        })
+}
+
+/// Whether a secret's own line names it a test or stand-in value:
+/// `TEST_HASH = "..."`, `fake_token = "..."`. `before` is the text of the
+/// line before the secret.
+pub fn test_name(before: &str) -> bool {
+    before
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| {
+            let word = word.to_ascii_lowercase();
+            matches!(
+                word.as_str(),
+                "test" | "tests" | "dummy" | "fake" | "mock" | "sample"
+            )
+        })
+}
+
 /// Offset where Rust test code starts in `text`: the first
 /// `#[cfg(test)]` at the start of a line. Matches after it are in a test
 /// module (by convention the last item of a file).
@@ -169,6 +231,9 @@ pub fn rust_test_module(text: &[u8]) -> Option<usize> {
 
 fn doc_file(file: &str) -> bool {
     DOC_EXTENSIONS.iter().any(|e| file.ends_with(e))
+        // Python package metadata embeds the README.
+        || file == "pkg-info"
+        || file == "metadata"
         || file.starts_with("readme")
         || file.starts_with("changelog")
 }
@@ -219,6 +284,26 @@ mod tests {
         let text = b"fn a() {}\n// #[cfg(test)] in a comment\n#[cfg(test)]\nmod tests {}\n";
         assert_eq!(rust_test_module(text), Some(39));
         assert_eq!(rust_test_module(b"fn main() {}"), None);
+    }
+
+    #[test]
+    fn doc_strings_and_test_names() {
+        let text = b"def f():\n    \"\"\"Use it:\n    url = x\n    \"\"\"\nKEY = \"\"\"\nblock\n\"\"\"\nEXAMPLES = r'''\nx\n'''\n";
+        let docs = doc_strings(text);
+        assert_eq!(docs.len(), 2);
+        assert!(
+            std::str::from_utf8(&text[docs[0].clone()])
+                .unwrap()
+                .contains("url = x")
+        );
+        assert!(
+            std::str::from_utf8(&text[docs[1].clone()])
+                .unwrap()
+                .starts_with("'''\nx")
+        );
+        assert!(test_name("TEST_HASH_2A = \""));
+        assert!(test_name("fake_token: "));
+        assert!(!test_name("latest_token = "));
     }
 
     #[test]

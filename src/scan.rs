@@ -237,6 +237,8 @@ pub struct Hit {
     pub decoded: Vec<Encoding>,
     /// In a Rust `#[cfg(test)]` module.
     pub in_test_module: bool,
+    /// In a documentation string (a Python docstring, say).
+    pub in_doc_string: bool,
 }
 
 /// Per-thread scanning state: a matcher, its scratch space, and results.
@@ -318,6 +320,16 @@ impl<'e> ChunkScanner<'e> {
             let (test_line, _) = lines.locate(tests);
             for hit in &mut out[first..] {
                 hit.in_test_module = hit.line >= test_line;
+            }
+        }
+        let docs = context::doc_strings(text);
+        if !docs.is_empty() {
+            let docs: Vec<(usize, usize)> = docs
+                .iter()
+                .map(|d| (lines.locate(d.start).0, lines.locate(d.end).0))
+                .collect();
+            for hit in &mut out[first..] {
+                hit.in_doc_string = docs.iter().any(|&(a, b)| a < hit.line && hit.line <= b);
             }
         }
     }
@@ -415,6 +427,7 @@ impl<'e> ChunkScanner<'e> {
                 confidence: m.confidence,
                 decoded: chain.to_vec(),
                 in_test_module: false,
+                in_doc_string: false,
             });
         }
     }
@@ -437,11 +450,15 @@ impl<'e> ChunkScanner<'e> {
             self.summary.suppressed_ignored += 1;
             return;
         }
-        let context = if hit.in_test_module {
-            Some(context::Context::Test)
-        } else {
-            context::classify(origin.relative, &hit.snippet)
-        };
+        let context = context::classify(origin.relative, &hit.snippet).or({
+            if hit.in_test_module || test_named(hit) {
+                Some(context::Context::Test)
+            } else if hit.in_doc_string {
+                Some(context::Context::Example)
+            } else {
+                None
+            }
+        });
         let location = Location {
             confidence: context.map_or(hit.confidence, |c| c.lower(hit.confidence)),
             context,
@@ -475,6 +492,15 @@ impl<'e> ChunkScanner<'e> {
     pub fn finish(self) -> (Findings, Summary) {
         (self.findings, self.summary)
     }
+}
+
+/// Whether the line names the secret a test value (see
+/// [`context::test_name`]).
+fn test_named(hit: &Hit) -> bool {
+    let secret = String::from_utf8_lossy(&hit.secret);
+    hit.snippet
+        .find(secret.as_ref())
+        .is_some_and(|at| context::test_name(&hit.snippet[..at]))
 }
 
 /// The part of an input a reported secret covers.

@@ -85,6 +85,20 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     // Stripe's documented test-mode key.
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    // Oracle's sample schema login (scott/tiger), in countless database docs.
+    "tiger",
+    // Example tokens of the OAuth specifications (RFC 5849, 6749, 6750, 7009).
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "mF_9.B5f-4.1JqM",
+    "hh5s93j4hdidpola",
+    "hdhd0244k9j7ao03",
+    "nnch734d00sl2jdk",
+    "pfkkdhi9sl3r4s00",
+    "hfdp7dh39dks9884",
+    "ad180jjd733klru7",
+    "kd94hf93k423kf44",
+    "45ghiukldjahdnhzdauz",
     // The token shown on jwt.io.
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ];
