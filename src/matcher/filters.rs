@@ -52,6 +52,9 @@ pub fn match_confidence(rule: &Rule, name: &[u8], secret: &[u8]) -> Confidence {
     }
     let classes = char_classes(secret);
     let name = name.to_ascii_lowercase();
+    if names_key_id(&name) {
+        return Confidence::Low;
+    }
     let credential = CREDENTIAL_NAMES
         .iter()
         .any(|w| memchr::memmem::find(&name, w.as_bytes()).is_some());
@@ -60,6 +63,20 @@ pub fn match_confidence(rule: &Rule, name: &[u8], secret: &[u8]) -> Confidence {
     } else {
         Confidence::Low
     }
+}
+
+/// Whether a generic match's name is a bare access key (`access_key =`,
+/// `AccessKey:`): in AWS, MinIO, Scaleway, Alibaba and others the access
+/// key is the identifier half of a pair whose secret half is named
+/// `secret_key`, so such a value stays low confidence.
+fn names_key_id(name: &[u8]) -> bool {
+    let name: Vec<u8> = name
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    let bare = name.ends_with(b"accesskey") || name.ends_with(b"accesskeyid");
+    bare && memchr::memmem::find(&name, b"secret").is_none()
 }
 
 /// How many of upper case, lower case, digits and other characters occur.
