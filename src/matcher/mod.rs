@@ -225,7 +225,12 @@ impl Matcher<'_> {
                 let Some(m) = caps.get_match() else { break };
                 let next = if m.is_empty() { m.end() + 1 } else { m.end() };
                 if let Some(secret) = caps.get_group(rule.secret_group).filter(|s| !s.is_empty())
-                    && accepts(rule, &self.engine.global, &haystack[secret.range()])
+                    && accepts(
+                        rule,
+                        &self.engine.global,
+                        &haystack[secret.range()],
+                        &haystack[..secret.start],
+                    )
                 {
                     out.push(Match {
                         rule: index,
@@ -247,15 +252,16 @@ impl Matcher<'_> {
     }
 }
 
-/// The per-secret filters of one rule plus the global ones.
-fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8]) -> bool {
+/// The per-secret filters of one rule plus the global ones. `before` is the
+/// input before the secret, which some checksums cover.
+fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8], before: &[u8]) -> bool {
     if let Some(min) = rule.syntax.min_entropy
         && entropy(secret) < min
     {
         return false;
     }
     if let Some(checksum) = rule.syntax.checksum
-        && !checksum.verify(secret)
+        && !checksum.verify(secret, before)
     {
         return false;
     }
