@@ -29,7 +29,8 @@ pub enum Checksum {
     /// must parse (the signature itself can only be checked by PyPI).
     PypiMacaroon,
     /// The last 8 characters are the CRC32 (zlib) of everything before them
-    /// in upper-case hex: Trello `ATTA` tokens, Atlassian `ATATT3` tokens.
+    /// in upper-case hex: Trello `ATTA`, Atlassian `ATATT3`, Bitbucket `ATCTT3`
+    /// and `ATBB` tokens.
     Crc32HexSuffix,
     /// Grafana service account tokens: `glsa_<32 characters>_` + the CRC32 of
     /// `glsa_<32 characters>` as 8 hex digits of its little-endian bytes.
