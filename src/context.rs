@@ -205,15 +205,18 @@ fn opens_doc(text: &[u8], quote: usize) -> bool {
 /// `TEST_HASH = "..."`, `fake_token = "..."`. `before` is the text of the
 /// line before the secret.
 pub fn test_name(before: &str) -> bool {
-    before
+    // Only the name just before the value: the last few words.
+    let words: Vec<&str> = before
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| {
-            let word = word.to_ascii_lowercase();
-            matches!(
-                word.as_str(),
-                "test" | "tests" | "dummy" | "fake" | "mock" | "sample"
-            )
-        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words[words.len().saturating_sub(4)..].iter().any(|word| {
+        let word = word.to_ascii_lowercase();
+        matches!(
+            word.as_str(),
+            "test" | "tests" | "dummy" | "fake" | "mock" | "sample"
+        )
+    })
 }
 
 /// Offset where Rust test code starts in `text`: the first
@@ -304,6 +307,9 @@ mod tests {
         assert!(test_name("TEST_HASH_2A = \""));
         assert!(test_name("fake_token: "));
         assert!(!test_name("latest_token = "));
+        assert!(!test_name(
+            "…Sample\": \"https://a.io/cb?state={\"client_secret\":\""
+        ));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Synthetic secrets in their providers' formats, and decoy values.
 //!
 //! Every value is drawn from the seeded [`Rng`]: right prefix, length and
-//! alphabet (and checksum, for GitHub and npm tokens), never a real
-//! credential.
+//! alphabet (and checksum where the format has one: GitHub, npm, PyPI,
+//! Atlassian, Grafana, age), never a real credential.
 
 use leakhound::rules::checksum::base62;
 
@@ -247,6 +247,79 @@ pub fn jwt(rng: &mut Rng) -> String {
     )
 }
 
+/// `body` followed by the upper-case hex CRC32 of `body` (Atlassian,
+/// Trello and Bitbucket tokens).
+fn with_crc32_hex(body: String) -> String {
+    let crc = crc32fast::hash(body.as_bytes());
+    format!("{body}{crc:08X}")
+}
+
+/// A Grafana service account token: `glsa_` + 32 characters + `_` + the
+/// hex of the little-endian CRC32 of what precedes the `_`.
+fn grafana_token(random: &str) -> String {
+    let body = format!("glsa_{random}");
+    let crc: String = crc32fast::hash(body.as_bytes())
+        .to_le_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{body}_{crc}")
+}
+
+/// An age secret key: Bech32 (BIP 173) of 32 key bytes under the
+/// human-readable part `age-secret-key-`, in upper case.
+fn age_secret_key(key: &[u8]) -> String {
+    const HRP: &str = "age-secret-key-";
+    let data = to_five_bits(key);
+    let mut values: Vec<u8> = HRP.bytes().map(|b| b >> 5).collect();
+    values.push(0);
+    values.extend(HRP.bytes().map(|b| b & 31));
+    values.extend(&data);
+    values.extend([0; 6]);
+    let polymod = bech32_polymod(&values) ^ 1;
+    let checksum = (0..6).map(|i| ((polymod >> (5 * (5 - i))) & 31) as u8);
+    let chars: String = data
+        .iter()
+        .copied()
+        .chain(checksum)
+        .map(|v| BECH32_CHARS[v as usize] as char)
+        .collect();
+    format!("{HRP}1{chars}").to_ascii_uppercase()
+}
+
+const BECH32_CHARS: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+fn to_five_bits(bytes: &[u8]) -> Vec<u8> {
+    let (mut acc, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for &b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(((acc >> bits) & 31) as u8);
+        }
+    }
+    if bits > 0 {
+        out.push(((acc << (5 - bits)) & 31) as u8);
+    }
+    out
+}
+
+fn bech32_polymod(values: &[u8]) -> u32 {
+    const GEN: [u32; 5] = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+    let mut chk = 1u32;
+    for &v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x1ffffff) << 5) ^ u32::from(v);
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk
+}
+
 /// A PyPI upload token: `pypi-` + a macaroon serialised in URL-safe base64.
 pub fn pypi_token(rng: &mut Rng, test: bool) -> String {
     let mut m: Vec<u8> = vec![0x02, 0x01];
@@ -262,10 +335,12 @@ pub fn pypi_token(rng: &mut Rng, test: bool) -> String {
         "{{\"version\": 1, \"permissions\": {{\"projects\": [\"acme-{}\"]}}}}",
         rng.string(LOWER, 6)
     );
-    m.extend_from_slice(&[0x02, 0x01]);
+    // One caveat section (its identifier), then an empty section that ends
+    // the caveats, then the 32-byte signature.
+    m.push(0x02);
     m.push(caveat.len() as u8);
     m.extend_from_slice(caveat.as_bytes());
-    m.extend_from_slice(&[0x00, 0x06, 0x20]);
+    m.extend_from_slice(&[0x00, 0x00, 0x06, 0x20]);
     m.extend(rng.bytes(32));
     format!("pypi-{}", base64url(&m))
 }
@@ -611,11 +686,10 @@ pub fn provider(entry: &str, rng: &mut Rng) -> Vec<Planted> {
         "atlassian-api-token" => one(
             entry_kind(entry),
             "JIRA_API_TOKEN",
-            format!(
-                "ATATT3xFfGF0{}={}",
-                draw(rng, |r| r.string(URLSAFE, 170)),
-                rng.string(HEX_UPPER, 8)
-            ),
+            with_crc32_hex(format!(
+                "ATATT3xFfGF0{}=",
+                draw(rng, |r| r.string(URLSAFE, 170))
+            )),
         ),
         "heroku-api-key" => one(
             entry_kind(entry),
@@ -651,11 +725,7 @@ pub fn provider(entry: &str, rng: &mut Rng) -> Vec<Planted> {
         "grafana-service-account-token" => one(
             entry_kind(entry),
             "GRAFANA_SERVICE_ACCOUNT_TOKEN",
-            format!(
-                "glsa_{}_{}",
-                draw(rng, |r| r.string(ALNUM, 32)),
-                rng.string(HEX, 8)
-            ),
+            grafana_token(&draw(rng, |r| r.string(ALNUM, 32))),
         ),
         "cloudflare-api-token" => one(
             entry_kind(entry),
@@ -675,7 +745,7 @@ pub fn provider(entry: &str, rng: &mut Rng) -> Vec<Planted> {
         "age-secret-key" => one(
             entry_kind(entry),
             "SOPS_AGE_KEY",
-            format!("AGE-SECRET-KEY-1{}", rng.string(BECH32, 58)),
+            age_secret_key(&rng.bytes(32)),
         ),
         "url-credentials-password" => {
             let pw = url_password(rng);

@@ -230,6 +230,7 @@ impl Matcher<'_> {
                         &self.engine.global,
                         &haystack[secret.range()],
                         &haystack[m.range()],
+                        &haystack[..secret.start],
                     )
                 {
                     out.push(Match {
@@ -252,15 +253,17 @@ impl Matcher<'_> {
     }
 }
 
-/// The per-secret filters of one rule plus the global ones.
-fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8], whole: &[u8]) -> bool {
+/// The per-secret filters of one rule plus the global ones. `whole` is the
+/// whole match (for `allowlist.matches`); `before` is the input before the
+/// secret, which some checksums cover.
+fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8], whole: &[u8], before: &[u8]) -> bool {
     if let Some(min) = rule.syntax.min_entropy
         && entropy(secret) < min_entropy_for(rule, secret, min)
     {
         return false;
     }
     if let Some(checksum) = rule.syntax.checksum
-        && !checksum.verify(secret)
+        && !checksum.verify(secret, before)
     {
         return false;
     }
