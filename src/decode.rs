@@ -182,43 +182,66 @@ fn printable(bytes: &[u8]) -> bool {
 /// this input; it returns `false` if the budget ran out.
 pub fn views(input: &[u8], budget: &mut usize, out: &mut Vec<View>) -> bool {
     let mut fits = runs(input, budget, out);
-    for line in lines(input) {
+    // Only lines with a backslash or a percent sign can hold an escape.
+    let mut next_line = 0;
+    for at in memchr::memchr2_iter(b'\\', b'%', input) {
         if !fits {
             break;
         }
-        fits = escaped_line(input, line, budget, out);
+        if at < next_line {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &input[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
+        next_line = end + 1;
+        fits = escaped_line(input, start..end, budget, out);
     }
     fits
 }
 
-/// Byte ranges of the lines of `input`, without terminators.
-fn lines(input: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= input.len() {
-            return None;
-        }
-        let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
-        let line = start..end;
-        start = end + 1;
-        Some(line)
-    })
-}
+/// Bytes of the base64 alphabets, standard and URL-safe.
+const BASE64_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
+        b += 1;
+    }
+    table
+};
 
 fn is_base64_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+    BASE64_BYTES[b as usize]
 }
 
 /// Finds base64 and hex runs and decodes those that are text.
 fn runs(input: &[u8], budget: &mut usize, out: &mut Vec<View>) -> bool {
+    // Runs shorter than BASE64_MIN are never decoded, so only every
+    // BASE64_MIN-th byte needs a look: a run long enough covers one of them.
+    // `i` is always at the start of the input or just past a run.
     let mut i = 0;
-    while i < input.len() {
-        if !is_base64_byte(input[i]) || (i > 0 && is_base64_byte(input[i - 1])) {
-            i += 1;
+    while i + BASE64_MIN <= input.len() {
+        let probe = i + BASE64_MIN - 1;
+        if !is_base64_byte(input[probe]) {
+            i = probe + 1;
             continue;
         }
-        let pieces = base64_block(input, i);
-        let end = pieces.last().map_or(i + 1, |p| p.end);
+        let mut start = probe;
+        while start > i && is_base64_byte(input[start - 1]) {
+            start -= 1;
+        }
+        let run_end = probe
+            + input[probe..]
+                .iter()
+                .take_while(|&&b| is_base64_byte(b))
+                .count();
+        if run_end - start < BASE64_MIN {
+            i = run_end;
+            continue;
+        }
+        let pieces = base64_block(input, start);
+        let end = pieces.last().map_or(run_end, |p| p.end);
         let chars: usize = pieces.iter().map(|p| p.len()).sum();
         if (BASE64_MIN..=RUN_MAX).contains(&chars)
             && let Some(view) = decode_run(input, &pieces)
@@ -229,7 +252,7 @@ fn runs(input: &[u8], budget: &mut usize, out: &mut Vec<View>) -> bool {
             *budget -= view.text.len();
             out.push(view);
         }
-        i = end.max(i + 1);
+        i = end.max(run_end);
     }
     true
 }

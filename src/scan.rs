@@ -316,6 +316,9 @@ impl<'e> ChunkScanner<'e> {
             self.decoded_hits(text, name, outer, &mut lines, &mut claimed, out);
         }
         out.retain(|hit| hit.rule != usize::MAX);
+        if out.len() == first {
+            return;
+        }
         if let Some(tests) = context::rust_test_module(text) {
             let (test_line, _) = lines.locate(tests);
             for hit in &mut out[first..] {
@@ -353,7 +356,9 @@ impl<'e> ChunkScanner<'e> {
             (v, chain, 1)
         }));
         while let Some((view, chain, depth)) = pending.pop() {
-            self.view_hits(text, &view.text, Some(&view), &chain, lines, claimed, out);
+            if self.matcher.engine().has_keyword(&view.text) {
+                self.view_hits(text, &view.text, Some(&view), &chain, lines, claimed, out);
+            }
             if depth < decode::MAX_DEPTH && fits {
                 fits = decode::views(&view.text, &mut budget, &mut found);
                 for mut child in found.drain(..) {

@@ -110,6 +110,13 @@ impl Engine {
         self.decode
     }
 
+    /// Whether `text` contains one of the rules' keywords. Decoded views
+    /// without one are not matched: rules that run without keywords
+    /// (a few whose keyword is one or two letters) see plain text only.
+    pub fn has_keyword(&self, text: &[u8]) -> bool {
+        self.prefilter.as_ref().is_some_and(|p| p.is_match(text))
+    }
+
     /// The rules, indexed by [`Match::rule`].
     pub fn rules(&self) -> &[Arc<Rule>] {
         &self.rules
