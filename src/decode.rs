@@ -179,8 +179,16 @@ fn printable(bytes: &[u8]) -> bool {
 /// Appends to `out` the views of every decodable part of `input`: base64
 /// and hex runs that decode to text, and lines with percent-encoding or
 /// string escapes. `budget` is the number of view bytes still allowed for
-/// this input; it returns `false` if the budget ran out.
-pub fn views(input: &[u8], budget: &mut usize, out: &mut Vec<View>) -> bool {
+/// this input; it returns `false` if the budget ran out. `worth` says
+/// whether plain text could hold a match (it contains a rule keyword): a
+/// line whose only escapes are escaped quotes is decoded only if it is
+/// worth it, since removing backslashes cannot create a keyword.
+pub fn views(
+    input: &[u8],
+    budget: &mut usize,
+    worth: &dyn Fn(&[u8]) -> bool,
+    out: &mut Vec<View>,
+) -> bool {
     let mut fits = runs(input, budget, out);
     // Only lines with a backslash or a percent sign can hold an escape.
     let mut next_line = 0;
@@ -194,7 +202,7 @@ pub fn views(input: &[u8], budget: &mut usize, out: &mut Vec<View>) -> bool {
         let start = memchr::memrchr(b'\n', &input[..at]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
         next_line = end + 1;
-        fits = escaped_line(input, start..end, budget, out);
+        fits = escaped_line(input, start..end, budget, worth, out);
     }
     fits
 }
@@ -454,13 +462,23 @@ fn char_floor(bytes: &[u8], mut i: usize) -> usize {
 
 /// Decodes percent-encoding or string escapes in one line (or, in a long
 /// line, in windows around them).
-fn escaped_line(input: &[u8], line: Range<usize>, budget: &mut usize, out: &mut Vec<View>) -> bool {
+fn escaped_line(
+    input: &[u8],
+    line: Range<usize>,
+    budget: &mut usize,
+    worth: &dyn Fn(&[u8]) -> bool,
+    out: &mut Vec<View>,
+) -> bool {
     let text = &input[line.clone()];
+    let quotes_only = !has_code_escape(text);
     for (encoding, first) in [
         (Encoding::Escape, first_escape(text)),
         (Encoding::Percent, first_percent(text)),
     ] {
         let Some(first) = first else { continue };
+        if encoding == Encoding::Escape && quotes_only && !worth(text) {
+            continue;
+        }
         let window = if text.len() > LONG_LINE {
             let start = char_floor(text, first.saturating_sub(LINE_WINDOW));
             let end = char_floor(text, (first + LINE_WINDOW * 2).min(text.len()));
@@ -492,6 +510,16 @@ fn escaped_line(input: &[u8], line: Range<usize>, budget: &mut usize, out: &mut 
 fn first_escape(text: &[u8]) -> Option<usize> {
     memchr::memchr_iter(b'\\', text).find(|&i| match text.get(i + 1) {
         Some(b'"' | b'\'') => true,
+        Some(b'u') => hex_digits(text, i + 2, 4).is_some(),
+        Some(b'x') => hex_digits(text, i + 2, 2).is_some(),
+        _ => false,
+    })
+}
+
+/// Whether a line has a `\uXXXX` or `\xNN` escape, which can hide any
+/// character.
+fn has_code_escape(text: &[u8]) -> bool {
+    memchr::memchr_iter(b'\\', text).any(|i| match text.get(i + 1) {
         Some(b'u') => hex_digits(text, i + 2, 4).is_some(),
         Some(b'x') => hex_digits(text, i + 2, 2).is_some(),
         _ => false,
@@ -612,7 +640,7 @@ mod tests {
     fn all_views(input: &str) -> Vec<View> {
         let mut out = Vec::new();
         let mut budget = usize::MAX;
-        assert!(views(input.as_bytes(), &mut budget, &mut out));
+        assert!(views(input.as_bytes(), &mut budget, &|_| true, &mut out));
         out
     }
 
@@ -715,7 +743,7 @@ mod tests {
         let input = format!("{value}\n").repeat(10);
         let mut out = Vec::new();
         let mut budget = 50;
-        assert!(!views(input.as_bytes(), &mut budget, &mut out));
+        assert!(!views(input.as_bytes(), &mut budget, &|_| true, &mut out));
         assert_eq!(out.len(), 2);
     }
 

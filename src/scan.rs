@@ -350,7 +350,9 @@ impl<'e> ChunkScanner<'e> {
         let mut budget = decode_budget(text.len());
         let mut pending: Vec<(View, Vec<Encoding>, usize)> = Vec::new();
         let mut found = Vec::new();
-        let mut fits = decode::views(text, &mut budget, &mut found);
+        let engine = self.matcher.engine();
+        let worth = |bytes: &[u8]| engine.has_keyword(bytes);
+        let mut fits = decode::views(text, &mut budget, &worth, &mut found);
         pending.extend(found.drain(..).map(|v| {
             let chain = chained(outer, v.encoding);
             (v, chain, 1)
@@ -360,7 +362,7 @@ impl<'e> ChunkScanner<'e> {
                 self.view_hits(text, &view.text, Some(&view), &chain, lines, claimed, out);
             }
             if depth < decode::MAX_DEPTH && fits {
-                fits = decode::views(&view.text, &mut budget, &mut found);
+                fits = decode::views(&view.text, &mut budget, &worth, &mut found);
                 for mut child in found.drain(..) {
                     for source in &mut child.map {
                         *source = view.map[*source];

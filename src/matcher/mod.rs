@@ -151,9 +151,9 @@ pub struct Matcher<'e> {
     search: Vec<Option<(Cache, Captures)>>,
 }
 
-impl Matcher<'_> {
+impl<'e> Matcher<'e> {
     /// The engine this matcher uses.
-    pub fn engine(&self) -> &Engine {
+    pub fn engine(&self) -> &'e Engine {
         self.engine
     }
 
