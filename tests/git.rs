@@ -238,38 +238,76 @@ fn empty_repository_is_clean() {
 #[test]
 fn nothing_from_the_repository_is_executed() {
     let tree = repo();
+    // Every git command the test itself runs comes first: git would run the
+    // hostile configuration below.
+    tree.write("app.py", format!("TOKEN = '{}'\n", gitlab_pat(77)));
+    commit(&tree, "app");
+    tree.write("staged.py", format!("TOKEN = '{}'\n", gitlab_pat(78)));
+    git(tree.path(), &["add", "staged.py"]);
+
     let marker = tree.path().join("pwned");
     let command = format!("touch {}", marker.display());
-    git(tree.path(), &["config", "core.fsmonitor", &command]);
-    git(tree.path(), &["config", "core.pager", &command]);
-    git(tree.path(), &["config", "filter.evil.smudge", &command]);
-    git(tree.path(), &["config", "filter.evil.clean", &command]);
-    tree.write(".gitattributes", "* filter=evil\n");
-    for hook in [
-        "pre-commit",
-        "post-checkout",
-        "pre-auto-gc",
-        "fsmonitor-watchman",
-    ] {
-        let path = tree.write(
-            &format!(".git/hooks/{hook}"),
-            format!("#!/bin/sh\n{command}\n"),
-        );
+    let outside = Tree::new();
+    let executable = |path: &Path| {
+        std::fs::write(path, format!("#!/bin/sh\n{command}\n")).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
+    };
+    for hook in [
+        "pre-commit",
+        "post-checkout",
+        "pre-auto-gc",
+        "fsmonitor-watchman",
+        "reference-transaction",
+    ] {
+        executable(&tree.path().join(".git/hooks").join(hook));
+        std::fs::create_dir_all(outside.path().join("hooks")).unwrap();
+        executable(&outside.path().join("hooks").join(hook));
     }
-    let (code, _) = scan(tree.path(), &[]);
-    assert_eq!(code, 0);
-    assert!(!marker.exists(), "a command from the repository ran");
-    let status = Command::new("git")
-        .args(["status", "--porcelain"])
-        .current_dir(tree.path())
-        .output()
-        .unwrap();
-    let _ = status;
+    // An included file outside the repository sets more of the same.
+    let included = outside.write(
+        "included.gitconfig",
+        format!(
+            "[core]\n\tfsmonitor = {command}\n\tsshCommand = {command}\n[credential]\n\thelper = !{command}\n"
+        ),
+    );
+    let hooks = outside.path().join("hooks").display().to_string();
+    let included = included.display().to_string();
+    let config = [
+        ("core.fsmonitor", command.as_str()),
+        ("core.pager", command.as_str()),
+        ("core.hooksPath", hooks.as_str()),
+        ("include.path", included.as_str()),
+        ("filter.evil.smudge", command.as_str()),
+        ("filter.evil.clean", command.as_str()),
+        ("filter.evil.process", command.as_str()),
+        ("diff.evil.textconv", command.as_str()),
+        ("diff.evil.command", command.as_str()),
+    ];
+    for (key, value) in config {
+        git(tree.path(), &["config", key, value]);
+    }
+    tree.write(".gitattributes", "* filter=evil diff=evil\n");
+    assert!(!marker.exists(), "the test's own git commands ran it");
+
+    for extra in [
+        &[][..],
+        &["--staged"][..],
+        &["--range", "HEAD~1..HEAD"][..],
+        &["--no-git"][..],
+        &["--all-objects"][..],
+    ] {
+        let (code, json, stderr) = scan_with(tree.path(), extra);
+        assert_eq!(code, 1, "scan {extra:?}: {stderr}");
+        assert!(!findings(&json).is_empty(), "scan {extra:?}");
+        assert!(
+            !marker.exists(),
+            "a command from the repository ran (scan {extra:?})"
+        );
+    }
 }
 
 #[test]

@@ -178,3 +178,61 @@ fn crlf_lines_are_located() {
     );
     assert!(!location["snippet"].as_str().unwrap().contains('\r'));
 }
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_tree_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = Tree::new();
+    outside.write("secrets/prod.env", format!("TOKEN={}\n", gitlab_pat(15)));
+    let tree = Tree::new();
+    tree.write("app.py", "print('hello')\n");
+    symlink(outside.path().join("secrets"), tree.path().join("secrets")).unwrap();
+    symlink(
+        outside.path().join("secrets/prod.env"),
+        tree.path().join("prod.env"),
+    )
+    .unwrap();
+    let (code, json, _) = json(&tree, &[]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["summary"]["skipped"]["symlink"], 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn terminal_escapes_from_the_scanned_tree_never_reach_the_terminal() {
+    let tree = Tree::new();
+    // A file name and a line that try to rewrite the terminal: colours, a
+    // cursor move, a window title, a clear screen.
+    let name = "evil\u{1b}[2J\u{1b}]0;owned\u{7}.env";
+    tree.write(
+        name,
+        format!(
+            "\u{1b}[31mTOKEN={}\u{1b}[0m \u{1b}[1A\u{9b}31m\n",
+            gitlab_pat(16)
+        ),
+    );
+    let output = tree
+        .cmd()
+        .args(["scan", ".", "--color", "always"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // Colour codes of leakhound's own are fine; none may come from the
+    // scanned tree: every escape in the output is one leakhound writes.
+    for (i, _) in stdout.match_indices('\u{1b}') {
+        let rest = &stdout[i..];
+        let own = rest.starts_with("\u{1b}[0m")
+            || rest.starts_with("\u{1b}[1m")
+            || rest.starts_with("\u{1b}[2m")
+            || rest.starts_with("\u{1b}[3")
+            || rest.starts_with("\u{1b}[9");
+        assert!(own && !rest.starts_with("\u{1b}[31mTOKEN"), "{stdout:?}");
+    }
+    assert!(!stdout.contains("\u{1b}[2J"), "{stdout:?}");
+    assert!(!stdout.contains("\u{1b}]0;"), "{stdout:?}");
+    assert!(!stdout.contains('\u{7}'), "{stdout:?}");
+    assert!(!stdout.contains('\u{9b}'), "{stdout:?}");
+    assert!(stdout.contains("evil"), "{stdout:?}");
+}
