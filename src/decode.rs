@@ -436,7 +436,9 @@ fn with_context(
     let line_start = memchr::memrchr(b'\n', &input[..start]).map_or(0, |i| i + 1);
     let prefix_start = char_floor(input, line_start.max(start.saturating_sub(PREFIX_MAX)));
     let line_end = memchr::memchr(b'\n', &input[end..]).map_or(input.len(), |i| end + i);
-    let suffix_end = char_floor(input, line_end.min(end + SUFFIX_MAX));
+    // In invalid UTF-8 the character boundary search could step back
+    // before `end`.
+    let suffix_end = char_floor(input, line_end.min(end + SUFFIX_MAX)).max(end);
     let mut text = Vec::with_capacity(start - prefix_start + decoded.len() + suffix_end - end);
     let mut map = Vec::with_capacity(text.capacity() + 1);
     text.extend_from_slice(&input[prefix_start..start]);
@@ -481,7 +483,7 @@ fn escaped_line(
         }
         let window = if text.len() > LONG_LINE {
             let start = char_floor(text, first.saturating_sub(LINE_WINDOW));
-            let end = char_floor(text, (first + LINE_WINDOW * 2).min(text.len()));
+            let end = char_floor(text, (first + LINE_WINDOW * 2).min(text.len())).max(start);
             line.start + start..line.start + end
         } else {
             line.clone()
@@ -745,6 +747,21 @@ mod tests {
         let mut budget = 50;
         assert!(!views(input.as_bytes(), &mut budget, &|_| true, &mut out));
         assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn invalid_utf8_around_runs_is_safe() {
+        // Found by the decode fuzz target: continuation bytes after an
+        // encoded run sent the line-context boundary back before the run.
+        let mut input = b"token=\"dG9rOjI3NTE4YTk2XzI3ZTJfNDNlZV4iMzhmXzA2ZTBkYzr".to_vec();
+        input.extend([0x80; 80]);
+        input.extend(b" = x\\\"y\n");
+        let mut out = Vec::new();
+        let mut budget = usize::MAX;
+        views(&input, &mut budget, &|_| true, &mut out);
+        for view in &out {
+            assert_eq!(view.map.len(), view.text.len() + 1);
+        }
     }
 
     #[test]

@@ -1,0 +1,84 @@
+//! Report writers: findings from arbitrary input are written in every
+//! format without panicking, and the JSON report reads back with the same
+//! findings, secrets and locations.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use leakhound::matcher::Engine;
+use leakhound::report::{self, Format, ReportOptions};
+use leakhound::rules::{Allowlist, RuleSet};
+use leakhound::scan::{ChunkScanner, Origin};
+use libfuzzer_sys::fuzz_target;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::new(&RuleSet::builtin().unwrap(), Allowlist::default()))
+}
+
+fuzz_target!(|data: &[u8]| {
+    // The first line names the file, the rest is its content.
+    let split = data.iter().position(|&b| b == b'\n').unwrap_or(data.len());
+    let name = String::from_utf8_lossy(&data[..split]).into_owned();
+    let content = data.get(split + 1..).unwrap_or_default();
+    let mut scanner = ChunkScanner::new(engine());
+    scanner.scan(
+        content,
+        Origin {
+            display: &name,
+            relative: &name,
+        },
+    );
+    let (findings, summary) = scanner.finish();
+    let findings = findings.into_sorted();
+    for format in [
+        Format::Human,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Csv,
+        Format::Baseline,
+    ] {
+        for redact in [false, true] {
+            let mut out = Vec::new();
+            report::write(
+                &mut out,
+                ReportOptions { format, redact },
+                &findings,
+                &summary,
+            )
+            .unwrap();
+            if redact {
+                for finding in &findings {
+                    let secret = finding.secret_text();
+                    // A secret that is also in the file name, or hex that a
+                    // fingerprint could hold, may show for those reasons.
+                    let elsewhere =
+                        name.contains(&secret) || secret.bytes().all(|b| b.is_ascii_hexdigit());
+                    if secret.len() >= 8 && format != Format::Human && !elsewhere {
+                        let text = String::from_utf8_lossy(&out);
+                        assert!(!text.contains(&secret), "{format:?} shows a secret");
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let options = ReportOptions {
+        format: Format::Json,
+        redact: false,
+    };
+    report::write(&mut out, options, &findings, &summary).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    let back = json["findings"].as_array().unwrap();
+    assert_eq!(back.len(), findings.len());
+    for (read, written) in back.iter().zip(&findings) {
+        assert_eq!(read["secret"].as_str().unwrap(), written.secret_text());
+        assert_eq!(read["rule"].as_str().unwrap(), written.rule.id());
+        let locations = read["locations"].as_array().unwrap();
+        assert_eq!(locations.len(), written.locations.len());
+        for (l, w) in locations.iter().zip(&written.locations) {
+            assert_eq!(l["path"].as_str().unwrap(), w.path);
+            assert_eq!(l["line"].as_u64().unwrap() as usize, w.line);
+        }
+    }
+});
