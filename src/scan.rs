@@ -89,7 +89,8 @@ pub struct Summary {
     #[serde(skip_serializing_if = "is_zero")]
     pub below_min_confidence: u64,
     /// Inputs whose decoding stopped at the size limit (twice the input's
-    /// size in decoded text): parts of them were matched only as written.
+    /// size in decoded text, at most 8 MiB): parts of them were matched
+    /// only as written.
     #[serde(skip_serializing_if = "is_zero")]
     pub decode_limit: u64,
     /// Inputs not scanned, by reason.
@@ -373,7 +374,9 @@ impl<'e> ChunkScanner<'e> {
             }
         }
         if !fits {
-            log::debug!("{name}: decoding stopped at the size limit");
+            log::info!(
+                "{name}: decoding stopped at its size limit; the rest was matched as written"
+            );
             self.summary.decode_limit += 1;
         }
     }
@@ -541,10 +544,16 @@ fn claim_decoded(claimed: &mut [Claim], secret: &Range<usize>, out: &mut [Hit]) 
     true
 }
 
-/// View bytes allowed per input: twice its size, and at least 64 KiB, so
-/// that decoding at most triples the work on any input.
+/// Most view bytes for one input. A view keeps a source offset per byte
+/// (8 bytes each), so this bounds the memory decoding can take per thread
+/// to about 9 × 8 MiB, whatever the input.
+pub const DECODE_BUDGET_MAX: usize = 8 << 20;
+
+/// View bytes allowed per input: twice its size, at least 64 KiB and at
+/// most [`DECODE_BUDGET_MAX`], so that decoding at most triples the work on
+/// an input and its memory stays bounded.
 fn decode_budget(len: usize) -> usize {
-    len.saturating_mul(2).max(64 << 10)
+    len.saturating_mul(2).clamp(64 << 10, DECODE_BUDGET_MAX)
 }
 
 /// `outer` followed by `inner`.
