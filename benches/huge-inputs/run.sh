@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Huge and odd inputs: generates each case under DIR and scans it with
+# /usr/bin/time, printing wall time, peak RSS, exit status and the summary.
+#
+#   benches/huge-inputs/run.sh DIR [LEAKHOUND]
+#
+# Needs git, python3 and about 4 GB of free disk. Every secret is synthetic.
+set -euo pipefail
+dir=${1:?usage: run.sh DIR [LEAKHOUND]}
+leakhound=${2:-target/release/leakhound}
+mkdir -p "$dir"
+export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.invalid \
+    GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.invalid \
+    GIT_AUTHOR_DATE='2024-01-01T00:00:00Z' GIT_COMMITTER_DATE='2024-01-01T00:00:00Z'
+token() { python3 -c "import zlib,random;r=random.Random($1);a='0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';b=''.join(r.choice(a) for _ in range(30));c=zlib.crc32(b.encode());d='';
+for _ in range(6): d=a[c%62]+d; c//=62
+print('ghp_'+b+d)"; }
+
+measure() {
+    local name=$1; shift
+    local out
+    out=$( { /usr/bin/time -f 'TIME %e %M' "$leakhound" "$@" -f json -o "$dir/$name.json" --no-progress 2>&1; } 2>&1 || true)
+    local time rss summary
+    time=$(grep -o 'TIME [0-9.]* [0-9]*' <<<"$out" | tail -1 | cut -d' ' -f2)
+    rss=$(grep -o 'TIME [0-9.]* [0-9]*' <<<"$out" | tail -1 | cut -d' ' -f3)
+    summary=$(grep -o 'leakhound: [0-9]* finding.*' <<<"$out" | tail -1)
+    printf '| %s | %s s | %s MiB | %s |\n' "$name" "$time" "$((rss / 1024))" "${summary#leakhound: }"
+}
+
+echo '| case | wall | peak RSS | summary |'
+echo '| --- | --- | --- | --- |'
+
+# A 1 GiB file: skipped at the default limit, scanned when allowed.
+if [ ! -f "$dir/big/huge.log" ]; then
+    mkdir -p "$dir/big"
+    python3 - "$dir/big/huge.log" "$(token 1)" <<'PY'
+import sys
+line = b"2024-01-01 12:00:00 INFO request served in 12 ms path=/api/v1/items status=200\n"
+with open(sys.argv[1], "wb") as f:
+    block = line * (1 << 14)
+    for _ in range((1 << 30) // len(block)):
+        f.write(block)
+    f.write(b"GITHUB_TOKEN=" + sys.argv[2].encode() + b"\n")
+PY
+fi
+measure "1 GiB file, default limit" scan --no-git "$dir/big"
+measure "1 GiB file, --max-file-size 2G" scan --no-git "$dir/big" --max-file-size 2G
+
+# A 100 MB single line (minified-style), secret at the end.
+if [ ! -f "$dir/line/one-line.js" ]; then
+    mkdir -p "$dir/line"
+    python3 - "$dir/line/one-line.js" "$(token 2)" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    chunk = "var a=function(b,c){return b+c};" * 3000
+    for _ in range(100_000_000 // len(chunk)):
+        f.write(chunk)
+    f.write('var t="' + sys.argv[2] + '";')
+PY
+fi
+measure "100 MB single line" scan --no-git "$dir/line" --max-file-size 200M
+
+# A million small files, one with a secret.
+if [ ! -d "$dir/many" ]; then
+    python3 - "$dir/many" "$(token 3)" <<'PY'
+import os, sys
+root = sys.argv[1]
+for d in range(1000):
+    os.makedirs(f"{root}/{d:03}", exist_ok=True)
+    for f in range(1000):
+        with open(f"{root}/{d:03}/{f:03}.txt", "w") as out:
+            out.write(f"item {d}-{f}\n")
+with open(f"{root}/500/500.txt", "w") as out:
+    out.write(f"token = '{sys.argv[2]}'\n")
+PY
+fi
+measure "1,000,000 small files" scan --no-git "$dir/many"
+
+# A history of 100,000 commits (each edits one file), a secret added at
+# commit 50,000 and removed at 50,001; and a tree nested 200 deep.
+if [ ! -d "$dir/history/.git" ]; then
+    mkdir -p "$dir/history"
+    git -C "$dir/history" init -q -b main
+    python3 - "$(token 4)" <<'PY' | git -C "$dir/history" fast-import --quiet
+import sys
+secret = sys.argv[1]
+deep = "/".join(f"d{i}" for i in range(200))
+for n in range(1, 100_001):
+    if n == 50_000:
+        content = f"counter = {n}\ntoken = '{secret}'\n"
+    else:
+        content = f"counter = {n}\n"
+    data = content.encode()
+    print("commit refs/heads/main")
+    print(f"committer bench <bench@example.invalid> {1_700_000_000 + n} +0000")
+    print(f"data {len(f'commit {n}')}\ncommit {n}")
+    if n == 1:
+        print(f"M 100644 inline {deep}/leaf.txt\ndata 5\nleaf\n")
+    print(f"M 100644 inline src/counter.py\ndata {len(data)}")
+    sys.stdout.buffer.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.write("\n")
+PY
+    git -C "$dir/history" repack -adq
+fi
+measure "100,000 commits, tree 200 deep" scan "$dir/history"
+
+# Odd files: binary that looks like text, invalid UTF-8, UTF-16 without a
+# byte order mark, empty files.
+if [ ! -d "$dir/odd" ]; then
+    mkdir -p "$dir/odd"
+    python3 - "$dir/odd" "$(token 5)" <<'PY'
+import os, random, sys
+root, secret = sys.argv[1], sys.argv[2]
+r = random.Random(5)
+with open(f"{root}/blob.bin", "wb") as f:
+    f.write(bytes(r.randrange(1, 256) for _ in range(5_000_000)))
+with open(f"{root}/latin1.txt", "wb") as f:
+    f.write(b"caf\xe9 \xff\xfe\x80 token = '" + secret.encode() + b"'\n")
+with open(f"{root}/utf16.txt", "wb") as f:
+    f.write(f"a = 1\ntoken = '{secret}'\n".encode("utf-16-le"))
+for i in range(1000):
+    open(f"{root}/empty{i}", "w").close()
+PY
+fi
+measure "odd files (binary-like, invalid UTF-8, UTF-16, empty)" scan --no-git "$dir/odd"
