@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::context;
 use crate::decode::{self, Encoding, View};
-use crate::finding::{self, Findings, GitLocation, LineIndex, Location};
+use crate::finding::{self, Findings, GitLocation, LineIndex, Location, SecretKey};
 use crate::matcher::{Engine, Match, Matcher};
 use crate::rules::Confidence;
 
@@ -247,6 +247,8 @@ pub struct ChunkScanner<'e> {
     matcher: Matcher<'e>,
     matches: Vec<Match>,
     hits: Vec<Hit>,
+    /// Secret keys computed so far (each costs a few milliseconds).
+    keys: std::collections::HashMap<(usize, Vec<u8>), SecretKey>,
     /// Findings so far.
     pub findings: Findings,
     /// Counts so far.
@@ -268,6 +270,7 @@ impl<'e> ChunkScanner<'e> {
             matcher: engine.matcher(),
             matches: Vec::new(),
             hits: Vec::new(),
+            keys: Default::default(),
             findings: Findings::default(),
             summary: Summary::default(),
         }
@@ -451,7 +454,11 @@ impl<'e> ChunkScanner<'e> {
         {
             return;
         }
-        let fingerprint = finding::fingerprint(rule.id(), &hit.secret, origin.relative);
+        let key = *self
+            .keys
+            .entry((hit.rule, hit.secret.clone()))
+            .or_insert_with(|| SecretKey::new(rule.id(), &hit.secret));
+        let fingerprint = key.fingerprint(origin.relative);
         if engine
             .global_allowlist()
             .fingerprints
@@ -482,7 +489,8 @@ impl<'e> ChunkScanner<'e> {
             snippet: hit.snippet.clone(),
             git,
         };
-        self.findings.add(hit.rule, rule, &hit.secret, location);
+        self.findings
+            .add(hit.rule, rule, &hit.secret, key, location);
     }
 
     /// Whether the global allowlist excludes this project-relative path.
