@@ -105,9 +105,9 @@ impl Config {
 
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, RuleError> {
-        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Io {
+        let text = std::fs::read_to_string(path).map_err(|cause| RuleError::Io {
             file: path.to_owned(),
-            source,
+            cause,
         })?;
         Config::parse(path, &text)
     }

@@ -425,6 +425,14 @@ fn sarif_report_is_valid_and_masks_secrets() {
         3,
         "one entry per rule"
     );
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"],
+        "1 input not scanned: binary",
+        "skipped inputs are reported"
+    );
+    assert_eq!(invocation["properties"]["summary"]["skipped"]["binary"], 1);
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 4, "one result per location");
     for result in results {
@@ -564,4 +572,71 @@ fn several_paths_are_scanned_as_files() {
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
     assert_eq!(rules, ["aws-access-key-id", "github-pat-classic"]);
+}
+
+/// Every error the command line can hit on bad input: exit status 2, one
+/// line on stderr that names the problem, nothing on stdout.
+#[test]
+fn error_paths_name_the_problem_and_exit_two() {
+    let tree = Tree::new();
+    tree.write("a.txt", "nothing here\n");
+    tree.write(
+        "rules.yml",
+        "rules:\n  - id: x\n    name: X\n    regex: '('\n",
+    );
+    tree.write("bad-config.yml", "allowlist: [1, 2]\n");
+    tree.write("baseline.json", "{not json");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["scan", "-", "a.txt"],
+            "cannot be scanned together with other paths",
+        ),
+        (
+            &["scan", "missing-dir"],
+            "cannot scan 'missing-dir': no such file or directory",
+        ),
+        (
+            &["scan", ".", "--staged"],
+            "need a git repository; '.' is not one",
+        ),
+        (&["scan", ".", "--range", "a..b"], "need a git repository"),
+        (
+            &["scan", ".", "-o", "no/such/dir/report.json"],
+            "cannot create report file no/such/dir/report.json",
+        ),
+        (
+            &["scan", ".", "--config", "missing.yml"],
+            "cannot read missing.yml: ",
+        ),
+        (
+            &["scan", ".", "--config", "bad-config.yml"],
+            "bad-config.yml:1",
+        ),
+        (&["scan", ".", "--config", "rules.yml"], "rules.yml"),
+        (
+            &["scan", ".", "--baseline", "missing.json"],
+            "--baseline missing.json",
+        ),
+        (
+            &["scan", ".", "--baseline", "baseline.json"],
+            "baseline.json",
+        ),
+        (&["scan", ".", "--max-file-size", "lots"], "lots"),
+        (&["scan", ".", "--min-confidence", "sure"], "sure"),
+        (&["rules", "check", "missing.yml"], "missing.yml"),
+        (&["rules", "check", "rules.yml"], "rules.yml"),
+        (&["hook", "install"], "git repository"),
+    ];
+    for (args, expected) in cases {
+        let output = tree.cmd().args(*args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(
+            stderr.lines().count() <= 12,
+            "{args:?}: a message, not a dump: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}: nothing on stdout");
+    }
 }

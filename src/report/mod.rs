@@ -53,7 +53,7 @@ pub fn write(
         Format::Human => human::write(w, options, findings),
         Format::Json => json::write_document(w, options, findings, summary),
         Format::Jsonl => json::write_lines(w, options, findings),
-        Format::Sarif => sarif::write(w, options, findings),
+        Format::Sarif => sarif::write(w, options, findings, summary),
         Format::Csv => csv::write(w, options, findings),
         Format::Baseline => crate::baseline::write(w, findings),
     }

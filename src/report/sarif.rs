@@ -15,9 +15,16 @@ use super::human::mask;
 use super::{REDACTED, ReportOptions, snippet_with};
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
+use crate::scan::Summary;
 
-/// Writes the findings as one SARIF log.
-pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+/// Writes the findings as one SARIF log, with the scan's counts in its
+/// invocation (skipped inputs also as a warning notification).
+pub fn write(
+    w: &mut dyn Write,
+    options: ReportOptions,
+    findings: &[Finding],
+    summary: &Summary,
+) -> io::Result<()> {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
     for finding in findings {
@@ -43,11 +50,36 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) ->
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation(summary)],
             "results": results,
         }],
     });
     serde_json::to_writer_pretty(&mut *w, &log)?;
     writeln!(w)
+}
+
+/// The run's invocation: it succeeded (findings are results, not a
+/// failure), its counts, and a warning for each kind of input not scanned.
+fn invocation(summary: &Summary) -> Value {
+    let notifications: Vec<Value> = summary
+        .skipped
+        .iter()
+        .map(|(reason, count)| {
+            json!({
+                "level": "warning",
+                "message": {"text": format!(
+                    "{count} input{} not scanned: {}",
+                    if *count == 1 { "" } else { "s" },
+                    reason.describe()
+                )},
+            })
+        })
+        .collect();
+    json!({
+        "executionSuccessful": true,
+        "toolExecutionNotifications": notifications,
+        "properties": {"summary": summary},
+    })
 }
 
 fn level(confidence: Confidence) -> &'static str {

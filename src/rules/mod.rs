@@ -135,12 +135,12 @@ pub struct AllowlistSyntax {
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
     /// The file could not be read.
-    #[error("{file}: cannot read rule file: {source}")]
+    #[error("cannot read {}: {cause}", file.display())]
     Io {
         /// The file.
         file: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why (not a `source`: the message already says it once).
+        cause: std::io::Error,
     },
     /// The YAML does not fit the schema.
     #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
@@ -334,9 +334,9 @@ impl RuleSet {
 
     /// Reads and adds the rules of one file.
     pub fn load_file(&mut self, path: &Path) -> Result<(), RuleError> {
-        let text = std::fs::read_to_string(path).map_err(|source| RuleError::Io {
+        let text = std::fs::read_to_string(path).map_err(|cause| RuleError::Io {
             file: path.to_owned(),
-            source,
+            cause,
         })?;
         self.extend(parse_file(path, &text)?)
     }
