@@ -3,6 +3,7 @@
 use log::{Level, LevelFilter, Log, Metadata, Record};
 
 use crate::cli::GlobalArgs;
+use leakhound::report::escape;
 
 struct Logger;
 
@@ -21,7 +22,10 @@ impl Log for Logger {
             Level::Info => "info",
             Level::Debug | Level::Trace => "debug",
         };
-        eprintln!("leakhound: {level}: {}", record.args());
+        // Messages carry paths and git names from the scanned tree: escape
+        // their control characters so they cannot drive the terminal.
+        let message = record.args().to_string();
+        eprintln!("leakhound: {level}: {}", escape(&message));
     }
 
     fn flush(&self) {}

@@ -28,7 +28,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("leakhound: error: {err:#}");
+            let message = format!("{err:#}");
+            eprintln!("leakhound: error: {}", leakhound::report::escape(&message));
             ExitCode::from(2)
         }
     }

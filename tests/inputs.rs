@@ -236,3 +236,22 @@ fn terminal_escapes_from_the_scanned_tree_never_reach_the_terminal() {
     assert!(!stdout.contains('\u{9b}'), "{stdout:?}");
     assert!(stdout.contains("evil"), "{stdout:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn terminal_escapes_in_names_are_escaped_on_stderr_too() {
+    let tree = Tree::new();
+    tree.write("big\u{1b}[2J\u{1b}]0;owned\u{7}.txt", "x".repeat(100));
+    let output = tree
+        .cmd()
+        .args(["scan", ".", "--max-file-size", "10"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("skipped"), "{stderr}");
+    assert!(stderr.contains("big\\u{1b}[2J"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+}

@@ -90,7 +90,10 @@ fn check(file: Option<&Path>) -> anyhow::Result<ExitCode> {
         Some(path) => set.rules().iter().filter(|r| r.file == path).count(),
     };
     for problem in &problems {
-        eprintln!("leakhound: {problem}");
+        eprintln!(
+            "leakhound: {}",
+            leakhound::report::escape(&problem.to_string())
+        );
     }
     let rules = if checked == 1 { "rule" } else { "rules" };
     match problems.len() {

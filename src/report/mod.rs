@@ -4,6 +4,8 @@
 
 mod csv;
 mod human;
+
+pub use human::escape;
 mod json;
 mod sarif;
 
