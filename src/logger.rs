@@ -3,7 +3,7 @@
 use log::{Level, LevelFilter, Log, Metadata, Record};
 
 use crate::cli::GlobalArgs;
-use leakhound::report::escape;
+use leakhound::report::escape_lines;
 
 struct Logger;
 
@@ -25,7 +25,7 @@ impl Log for Logger {
         // Messages carry paths and git names from the scanned tree: escape
         // their control characters so they cannot drive the terminal.
         let message = record.args().to_string();
-        eprintln!("leakhound: {level}: {}", escape(&message));
+        eprintln!("leakhound: {level}: {}", escape_lines(&message));
     }
 
     fn flush(&self) {}

@@ -29,7 +29,10 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let message = format!("{err:#}");
-            eprintln!("leakhound: error: {}", leakhound::report::escape(&message));
+            eprintln!(
+                "leakhound: error: {}",
+                leakhound::report::escape_lines(&message)
+            );
             ExitCode::from(2)
         }
     }

@@ -114,6 +114,12 @@ pub fn mask(secret: &str) -> String {
     out
 }
 
+/// Escapes control characters except line breaks, for messages that may
+/// span lines (a regex error) but must not drive the terminal.
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
 /// Escapes control characters so that they print as text.
 pub fn escape(text: &str) -> String {
     if !text.chars().any(char::is_control) {

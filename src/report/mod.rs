@@ -5,7 +5,7 @@
 mod csv;
 mod human;
 
-pub use human::escape;
+pub use human::{escape, escape_lines};
 mod json;
 mod sarif;
 
