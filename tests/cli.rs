@@ -640,3 +640,26 @@ fn error_paths_name_the_problem_and_exit_two() {
         assert!(output.stdout.is_empty(), "{args:?}: nothing on stdout");
     }
 }
+
+/// Found by the `reports` fuzz target: a line holding two secrets showed
+/// the second one in the first one's redacted snippet.
+#[test]
+fn redaction_hides_every_secret_of_a_line() {
+    let tree = Tree::new();
+    let (a, b) = (gitlab_pat(31), github_classic(32));
+    tree.write("pair.env", format!("A={a} B={b}\n"));
+    for format in ["json", "jsonl", "csv", "sarif", "human"] {
+        let output = tree
+            .cmd()
+            .args(["scan", ".", "--redact", "-f", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("[REDACTED]"), "{format}: {stdout}");
+        assert!(
+            !stdout.contains(&a) && !stdout.contains(&b),
+            "{format}: {stdout}"
+        );
+    }
+}

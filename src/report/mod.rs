@@ -51,6 +51,13 @@ pub fn write(
     findings: &[Finding],
     summary: &Summary,
 ) -> io::Result<()> {
+    let redacted;
+    let findings = if options.redact {
+        redacted = redact_everywhere(findings);
+        &redacted[..]
+    } else {
+        findings
+    };
     match options.format {
         Format::Human => human::write(w, options, findings),
         Format::Json => json::write_document(w, options, findings, summary),
@@ -59,6 +66,37 @@ pub fn write(
         Format::Csv => csv::write(w, options, findings),
         Format::Baseline => crate::baseline::write(w, findings),
     }
+}
+
+/// Findings whose snippets and commit summaries hold none of the secrets
+/// found: a line can hold several, and a commit message can quote one.
+fn redact_everywhere(findings: &[Finding]) -> Vec<Finding> {
+    let mut secrets: Vec<String> = findings
+        .iter()
+        .map(Finding::secret_text)
+        .filter(|s| !s.is_empty())
+        .collect();
+    // Longest first, so that a secret containing another goes whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    let clean = |text: &str| {
+        secrets.iter().fold(text.to_owned(), |text, secret| {
+            text.replace(secret.as_str(), REDACTED)
+        })
+    };
+    findings
+        .iter()
+        .map(|finding| {
+            let mut finding = finding.clone();
+            for location in &mut finding.locations {
+                location.snippet = clean(&location.snippet);
+                if let Some(summary) = location.git.as_mut().and_then(|g| g.summary.as_mut()) {
+                    *summary = clean(summary);
+                }
+            }
+            finding
+        })
+        .collect()
 }
 
 /// The secret as a report shows it: in full, or redacted.
