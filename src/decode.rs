@@ -374,8 +374,7 @@ fn text_start(encoded: &[u8]) -> bool {
         return false;
     };
     let mut buf = [0u8; 6];
-    let url_safe = head.iter().any(|b| matches!(b, b'-' | b'_'));
-    let engine = if url_safe { &URL_SAFE } else { &STANDARD };
+    let engine = engine_for(head);
     match engine.decode_slice(head, &mut buf) {
         Ok(n) => buf[..n].iter().all(|&b| {
             b >= 0x80 || b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b)
@@ -407,6 +406,15 @@ const CONFIG: GeneralPurposeConfig = GeneralPurposeConfig::new()
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, CONFIG);
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, CONFIG);
 
+/// The URL-safe alphabet if the text uses `-` or `_`, else the standard one.
+fn engine_for(encoded: &[u8]) -> &'static GeneralPurpose {
+    if encoded.iter().any(|b| matches!(b, b'-' | b'_')) {
+        &URL_SAFE
+    } else {
+        &STANDARD
+    }
+}
+
 fn decode_base64(encoded: &[u8]) -> Option<Vec<u8>> {
     let url_safe = encoded.iter().any(|b| matches!(b, b'-' | b'_'));
     let standard = encoded.iter().any(|b| matches!(b, b'+' | b'/'));
@@ -419,7 +427,7 @@ fn decode_base64(encoded: &[u8]) -> Option<Vec<u8>> {
     } else {
         encoded
     };
-    let engine = if url_safe { &URL_SAFE } else { &STANDARD };
+    let engine = engine_for(encoded);
     engine.decode(usable).ok()
 }
 

@@ -362,7 +362,7 @@ impl<'e> ChunkScanner<'e> {
             (v, chain, 1)
         }));
         while let Some((view, chain, depth)) = pending.pop() {
-            if self.matcher.engine().has_keyword(&view.text) {
+            if worth(&view.text) {
                 self.view_hits(text, &view.text, Some(&view), &chain, lines, claimed, out);
             }
             if depth < decode::MAX_DEPTH && fits {

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{REDACTED, ReportOptions, shown_secret, snippet_with};
+use super::{ReportOptions, shown_secret};
 use crate::finding::{Finding, Location};
 use crate::scan::Summary;
 
@@ -20,7 +20,7 @@ struct FindingJson<'a> {
     secret: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     in_head: Option<bool>,
-    locations: Vec<Location>,
+    locations: &'a [Location],
 }
 
 #[derive(Serialize)]
@@ -33,19 +33,6 @@ struct Document<'a> {
 }
 
 fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
-    let locations = if options.redact {
-        let secret = finding.secret_text();
-        finding
-            .locations
-            .iter()
-            .map(|l| Location {
-                snippet: snippet_with(&l.snippet, &secret, REDACTED),
-                ..l.clone()
-            })
-            .collect()
-    } else {
-        finding.locations.clone()
-    };
     FindingJson {
         id: finding.id(),
         rule: finding.rule.id(),
@@ -53,7 +40,9 @@ fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
         confidence: finding.confidence().as_str(),
         secret: shown_secret(finding, options.redact),
         in_head: finding.in_head(),
-        locations,
+        // Under --redact, `report::write` has already taken every secret
+        // out of the snippets.
+        locations: &finding.locations,
     }
 }
 
