@@ -480,13 +480,12 @@ fn escaped_line(
     out: &mut Vec<View>,
 ) -> bool {
     let text = &input[line.clone()];
-    let quotes_only = !has_code_escape(text);
     for (encoding, first) in [
         (Encoding::Escape, first_escape(text)),
         (Encoding::Percent, first_percent(text)),
     ] {
         let Some(first) = first else { continue };
-        if encoding == Encoding::Escape && quotes_only && !worth(text) {
+        if encoding == Encoding::Escape && !has_code_escape(text) && !worth(text) {
             continue;
         }
         let window = if text.len() > LONG_LINE {
@@ -518,22 +517,32 @@ fn escaped_line(
 /// Offset of the first escape that hides a secret's shape from the rules:
 /// an escaped quote, `\uXXXX` or `\xNN`.
 fn first_escape(text: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b'\\', text).find(|&i| match text.get(i + 1) {
-        Some(b'"' | b'\'') => true,
-        Some(b'u') => hex_digits(text, i + 2, 4).is_some(),
-        Some(b'x') => hex_digits(text, i + 2, 2).is_some(),
-        _ => false,
-    })
+    memchr::memchr_iter(b'\\', text).find(|&i| escape_kind(text, i).is_some())
 }
 
 /// Whether a line has a `\uXXXX` or `\xNN` escape, which can hide any
 /// character.
 fn has_code_escape(text: &[u8]) -> bool {
-    memchr::memchr_iter(b'\\', text).any(|i| match text.get(i + 1) {
-        Some(b'u') => hex_digits(text, i + 2, 4).is_some(),
-        Some(b'x') => hex_digits(text, i + 2, 2).is_some(),
-        _ => false,
-    })
+    memchr::memchr_iter(b'\\', text).any(|i| escape_kind(text, i) == Some(Escape::Code))
+}
+
+/// The escapes [`first_escape`] looks for.
+#[derive(PartialEq)]
+enum Escape {
+    /// `\"` or `\'`.
+    Quote,
+    /// `\uXXXX` or `\xNN`.
+    Code,
+}
+
+/// The escape the backslash at `i` starts, if it is one of [`Escape`].
+fn escape_kind(text: &[u8], i: usize) -> Option<Escape> {
+    match text.get(i + 1) {
+        Some(b'"' | b'\'') => Some(Escape::Quote),
+        Some(b'u') => hex_digits(text, i + 2, 4).map(|_| Escape::Code),
+        Some(b'x') => hex_digits(text, i + 2, 2).map(|_| Escape::Code),
+        _ => None,
+    }
 }
 
 /// Offset of the first `%XX` escape.
