@@ -467,7 +467,7 @@ impl<'e> ChunkScanner<'e> {
             self.summary.suppressed_ignored += 1;
             return;
         }
-        let context = context::classify(origin.relative, &hit.snippet).or({
+        let context = context::classify(origin.relative, &hit.snippet).or_else(|| {
             if hit.in_test_module || test_named(hit) {
                 Some(context::Context::Test)
             } else if hit.in_doc_string {
