@@ -276,6 +276,11 @@ impl<'e> ChunkScanner<'e> {
         }
     }
 
+    /// The engine this scanner matches with.
+    pub fn engine(&self) -> &'e Engine {
+        self.matcher.engine()
+    }
+
     /// Scans one file-like input whose path is known.
     pub fn scan(&mut self, bytes: &[u8], origin: Origin<'_>) {
         let mut hits = std::mem::take(&mut self.hits);

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{Tree, gitlab_pat, run_json};
+use crate::util::{Tree, github_classic, gitlab_pat, run_json};
 
 /// git in `dir` with a fixed identity and date, and no outside
 /// configuration.
@@ -649,4 +649,115 @@ fn renames_intent_to_add_and_deletions() {
         !stderr.contains("nothing is staged"),
         "a deletion is a staged change: {stderr}"
     );
+}
+
+/// A history worth packing: many versions of a few files (so that the pack
+/// holds long delta chains), secrets added, edited around and removed, on
+/// two branches and a tag, encoded and UTF-16 ones, a binary file, a symlink,
+/// an LFS pointer and an unreachable blob.
+fn packed_history() -> Tree {
+    let tree = repo();
+    let mut body = String::new();
+    for version in 0..40u64 {
+        body.push_str(&format!("line {version} of the settings\n"));
+        let mut config = body.clone();
+        if (5..25).contains(&version) {
+            config.push_str(&format!("GITLAB_TOKEN = '{}'\n", gitlab_pat(100)));
+        }
+        if version % 7 == 3 {
+            config.push_str(&format!("deploy = '{}'\n", gitlab_pat(200 + version)));
+        }
+        tree.write("config.py", config);
+        tree.write(
+            "notes/log.txt",
+            format!("{body}ghp token {}\n", github_classic(version % 3)),
+        );
+        commit(&tree, &format!("version {version}"));
+    }
+    let encoded = base64_line(&format!("password: {}\n", gitlab_pat(300)));
+    tree.write("k8s/secret.yaml", format!("data:\n  config: {encoded}\n"));
+    let utf16: Vec<u8> = format!("key = '{}'\n", gitlab_pat(301))
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(tree.path().join("wide.txt"), utf16).unwrap();
+    std::fs::write(tree.path().join("logo.bin"), b"\x89PNG\0\0\x01binary").unwrap();
+    tree.write(
+        "big.lfs",
+        "version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n",
+    );
+    std::os::unix::fs::symlink("config.py", tree.path().join("link.py")).unwrap();
+    commit(&tree, "encoded and odd files");
+    git(tree.path(), &["checkout", "-q", "-b", "side"]);
+    tree.write("side.env", format!("TOKEN={}\n", gitlab_pat(400)));
+    commit(&tree, "side branch");
+    git(tree.path(), &["tag", "v1"]);
+    git(tree.path(), &["checkout", "-q", "main"]);
+    let dangling = tree.write("dangling.txt", format!("{}\n", gitlab_pat(500)));
+    git(
+        tree.path(),
+        &["hash-object", "-w", dangling.to_str().unwrap()],
+    );
+    std::fs::remove_file(dangling).unwrap();
+    git(tree.path(), &["repack", "-adq", "--depth=50"]);
+    // One more commit after the pack, so loose objects are read too.
+    tree.write("late.py", format!("TOKEN = '{}'\n", gitlab_pat(600)));
+    commit(&tree, "after the pack");
+    tree
+}
+
+fn base64_line(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+/// The JSON report of a history scan through the library.
+fn library_scan(dir: &Path, options: &leakhound::source::git::GitOptions) -> String {
+    use leakhound::report::{Format, ReportOptions};
+    let rules = leakhound::rules::RuleSet::builtin().unwrap();
+    let engine = leakhound::matcher::Engine::new(&rules, Default::default());
+    let repo = leakhound::source::git::open(dir).unwrap().unwrap();
+    let (findings, mut summary) = leakhound::source::git::scan(&engine, repo, options).unwrap();
+    let findings = findings.into_sorted();
+    summary.findings = findings.len();
+    let mut out = Vec::new();
+    let report = ReportOptions {
+        format: Format::Json,
+        redact: false,
+    };
+    leakhound::report::write(&mut out, report, &findings, &summary).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn one_pass_over_the_packs_finds_what_reading_blobs_one_by_one_finds() {
+    use leakhound::source::git::GitOptions;
+    let tree = packed_history();
+    for (all_objects, no_dedup, max_file_size) in [
+        (false, false, 64 << 20),
+        (true, false, 64 << 20),
+        (false, true, 64 << 20),
+        (false, false, 1000),
+    ] {
+        let options = GitOptions {
+            max_file_size,
+            all_objects,
+            no_dedup,
+            ..GitOptions::default()
+        };
+        let fast = library_scan(tree.path(), &options);
+        let plain = library_scan(
+            tree.path(),
+            &GitOptions {
+                read_one_by_one: true,
+                ..options.clone()
+            },
+        );
+        assert_eq!(
+            fast, plain,
+            "all_objects {all_objects}, no_dedup {no_dedup}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&fast).unwrap();
+        assert!(findings(&json).len() >= 8, "{fast}");
+    }
 }

@@ -116,6 +116,7 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
                 refs: args.refs.clone(),
                 no_dedup: args.no_dedup,
                 progress: !args.no_progress && !global.quiet,
+                read_one_by_one: false,
             };
             git::scan(&engine, repo, &options)
         } else if stdin {

@@ -15,6 +15,7 @@
 
 mod changes;
 mod history;
+mod packs;
 mod provenance;
 
 use std::io::IsTerminal;
@@ -47,6 +48,9 @@ pub struct GitOptions {
     pub no_dedup: bool,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Read every blob on its own instead of decoding each pack in one pass
+    /// (slower; the same findings: the tests compare the two).
+    pub read_one_by_one: bool,
 }
 
 /// Opens `path` as a git repository (a work tree, a `.git` directory or a
@@ -68,9 +72,26 @@ pub fn project_root(repo: &gix::Repository) -> PathBuf {
 }
 
 /// The blobs of one scan, with what was found in each.
+#[derive(Clone, Debug)]
 struct BlobHits {
     blob: ObjectId,
     hits: Vec<Hit>,
+}
+
+/// Delta bases kept per repository handle: reading blobs or trees one by
+/// one in pack order, a bigger cache than gix's default 64 entries saves
+/// re-inflating the bases of long delta chains.
+const PACK_CACHE_BYTES: usize = 32 << 20;
+
+/// A thread-local handle with a [`PACK_CACHE_BYTES`] delta-base cache.
+fn with_pack_cache(repo: &gix::ThreadSafeRepository) -> gix::Repository {
+    let mut repo = repo.to_thread_local();
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            PACK_CACHE_BYTES,
+        ))
+    });
+    repo
 }
 
 /// Scans the history of `repo`.
@@ -90,25 +111,65 @@ pub fn scan(
     {
         log::warn!("the repository has no commits: nothing to scan");
     }
-    let history = history::enumerate(&repo, &tips, &mut summary, |n| progress.commits(n))?;
+    let repo = repo.into_sync();
+    progress.blobs(None);
+    let (walked, packed) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| {
+            let repo = with_pack_cache(&repo);
+            let mut summary = Summary::default();
+            history::enumerate(&repo, &tips, &mut summary, |n| progress.commits(n))
+                .map(|history| (history, summary))
+        });
+        let packed = if options.read_one_by_one {
+            packs::Outcomes::default()
+        } else {
+            let threads = rayon::current_num_threads();
+            packs::scan(engine, &repo, options.max_file_size, threads, &progress)
+        };
+        let walked = walk
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (walked, packed)
+    });
+    let (history, walk_summary) = walked?;
+    summary.merge(&walk_summary);
     summary.commits = history.commits.len() as u64;
-    let mut unreachable = HashSet::default();
     log::info!(
-        "walked {} commits, {} trees, {} blobs in {:.2?}",
+        "walked {} commits, {} trees, {} blobs and read {} blobs of the packs in {:.2?}",
         history.commits.len(),
         history.trees.len(),
         history.blobs.len(),
+        packed.len(),
         started.elapsed()
     );
-    let order = pack_order(&repo, &history, options.all_objects, &mut unreachable)?;
+    let mut unreachable = HashSet::default();
+    let local = repo.to_thread_local();
+    let order = pack_order(
+        &local,
+        &history,
+        options.all_objects,
+        &packed,
+        &mut unreachable,
+    )?;
+    let mut hits = Vec::new();
+    for (id, outcome) in packed {
+        if !history.blobs.contains_key(&id) {
+            if !options.all_objects || history.not_scanned.contains(&id) {
+                continue;
+            }
+            unreachable.insert(id);
+        }
+        summary.merge(&outcome.summary);
+        hits.extend(outcome.hits);
+    }
     log::info!(
-        "ordered {} blobs by pack position at {:.2?}",
+        "{} blobs left to read one by one at {:.2?}",
         order.len(),
         started.elapsed()
     );
-    progress.blobs(order.len() as u64);
-    let repo = repo.into_sync();
-    let (hits, scan_summary) = scan_blobs(engine, &repo, &order, options.max_file_size, &progress);
+    progress.blobs(Some(order.len() as u64));
+    let (rest, scan_summary) = scan_blobs(engine, &repo, &order, options.max_file_size, &progress);
+    hits.extend(rest);
     summary.merge(&scan_summary);
     progress.finish();
     log::info!("scanned blobs at {:.2?}", started.elapsed());
@@ -163,13 +224,15 @@ pub fn scan(
     Ok((found, summary))
 }
 
-/// Orders the blobs to scan by their position in the packs, so each thread
+/// Orders the blobs left to scan (those `covered` by the pass over the
+/// packs are not) by their position in the packs, so each thread
 /// reads neighbouring pack regions and delta bases stay in cache. With
 /// `all_objects`, blobs no ref reaches are added (and remembered).
 fn pack_order(
     repo: &gix::Repository,
     history: &History,
     all_objects: bool,
+    covered: &packs::Outcomes,
     unreachable: &mut HashSet<ObjectId>,
 ) -> anyhow::Result<Vec<ObjectId>> {
     let blobs = &history.blobs;
@@ -188,6 +251,9 @@ fn pack_order(
     };
     for id in iter {
         let Ok(id) = id else { continue };
+        if covered.contains_key(&id) {
+            continue;
+        }
         if blobs.contains_key(&id) {
             if placed.insert(id) {
                 order.push(id);
@@ -208,7 +274,7 @@ fn pack_order(
     // Reachable blobs the object database does not list (a partial clone's
     // promised objects): try them anyway, so that they are counted missing.
     for id in blobs.keys() {
-        if !placed.contains(id) {
+        if !placed.contains(id) && !covered.contains_key(id) {
             order.push(*id);
         }
     }
@@ -229,13 +295,7 @@ fn scan_blobs(
     let results: Vec<(Vec<BlobHits>, Summary)> = order
         .par_chunks(CHUNK)
         .map_init(
-            || {
-                (
-                    repo.to_thread_local(),
-                    ChunkScanner::new(engine),
-                    Vec::new(),
-                )
-            },
+            || (with_pack_cache(repo), ChunkScanner::new(engine), Vec::new()),
             |(repo, scanner, buf), chunk| {
                 let mut found = Vec::new();
                 let mut bytes = 0;
@@ -304,7 +364,7 @@ fn read_blob(
 }
 
 /// First line of a Git LFS pointer file.
-const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+pub(crate) const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 
 /// Reads and matches one blob; returns the bytes read.
 fn scan_blob(
@@ -427,15 +487,19 @@ impl Progress {
         }
     }
 
-    fn blobs(&self, total: u64) {
+    /// Switches to counting blobs, out of `total` if known.
+    fn blobs(&self, total: Option<u64>) {
         if let Some(bar) = &self.bar {
+            let template = match total {
+                Some(_) => "{spinner} scanning blobs {bar:30} {human_pos}/{human_len} ({msg})",
+                None => "{spinner} scanning blobs: {human_pos} ({msg})",
+            };
             bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} scanning blobs {bar:30} {human_pos}/{human_len} ({msg})",
-                )
-                .expect("valid progress template"),
+                indicatif::ProgressStyle::with_template(template).expect("valid progress template"),
             );
-            bar.set_length(total);
+            if let Some(total) = total {
+                bar.set_length(total);
+            }
             bar.set_position(0);
             bar.set_message("0 B");
         }

@@ -1,0 +1,269 @@
+//! One pass over the packs: every object decoded once, blobs matched as they
+//! come.
+//!
+//! Reading blobs one by one resolves each delta chain from its end: a base
+//! shared by a hundred versions of a file is inflated again and again
+//! unless it happens to be in a small cache. The pack's own delta tree
+//! instead decodes each base once and applies its deltas from there, the
+//! way `git index-pack` does, on all worker threads. This pass does not
+//! need the history walk, so the two run at the same time; which of the
+//! blobs it read are reachable is settled afterwards.
+//!
+//! A pack that holds an object over the size limit (it would be inflated
+//! whole), or that cannot be read in one pass, is left to the one-by-one
+//! reader, as are loose objects and those of alternates: whatever this pass
+//! does not cover is read the ordinary way, so coverage never depends on it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+
+use gix::ObjectId;
+use gix::hashtable::HashMap;
+use gix::odb::pack;
+
+use super::{BlobHits, LFS_POINTER, Progress};
+use crate::matcher::Engine;
+use crate::scan::{ChunkScanner, SkipReason, Summary};
+
+/// What matching one blob did to the counts.
+#[derive(Clone, Debug, Default)]
+pub struct BlobOutcome {
+    /// The counts of this blob alone.
+    pub summary: Summary,
+    /// What was found in it.
+    pub hits: Option<BlobHits>,
+}
+
+/// The blobs the pass read, by id.
+pub type Outcomes = HashMap<ObjectId, BlobOutcome>;
+
+/// Reads every pack of the repository's object directory in one pass each
+/// and matches every blob in them.
+pub fn scan(
+    engine: &Engine,
+    repo: &gix::ThreadSafeRepository,
+    max_size: u64,
+    threads: usize,
+    progress: &Progress,
+) -> Outcomes {
+    let mut outcomes = Outcomes::default();
+    let hash = repo.to_thread_local().object_hash();
+    for index in pack_indices(&repo.objects_dir().join("pack")) {
+        let bundle = match pack::Bundle::at(&index, hash) {
+            Ok(bundle) => bundle,
+            Err(err) => {
+                log::info!("{}: read object by object: {err}", index.display());
+                continue;
+            }
+        };
+        if let Some(size) = largest_base(&bundle).filter(|&s| s > max_size) {
+            log::info!(
+                "{}: holds an object of {size} bytes, over --max-file-size: read object by object",
+                index.display()
+            );
+            continue;
+        }
+        scan_pack(engine, &bundle, max_size, threads, progress, &mut outcomes);
+    }
+    outcomes
+}
+
+/// The `.idx` files of a pack directory, sorted (none if it cannot be read).
+fn pack_indices(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// The size of the largest undeltified object of a pack (`None` if a
+/// header cannot be read: the one-by-one reader will say what is wrong).
+fn largest_base(bundle: &pack::Bundle) -> Option<u64> {
+    let mut largest = 0;
+    for entry in bundle.index.iter() {
+        let header = bundle.pack.entry(entry.pack_offset).ok()?;
+        if header.header.is_base() {
+            largest = largest.max(header.decompressed_size);
+        }
+    }
+    Some(largest)
+}
+
+/// Traverses one pack's delta tree on `threads` threads.
+fn scan_pack(
+    engine: &Engine,
+    bundle: &pack::Bundle,
+    max_size: u64,
+    threads: usize,
+    progress: &Progress,
+    outcomes: &mut Outcomes,
+) {
+    let results = Mutex::new(Vec::new());
+    let worker = Worker {
+        scanner: ChunkScanner::new(engine),
+        done: Vec::new(),
+        results: &results,
+        max_size,
+        progress,
+    };
+    let mut worker = worker;
+    let processor =
+        move |kind, data: &[u8], entry: &pack::index::Entry, _: &dyn gix::progress::Progress| {
+            worker.object(kind, data, entry.oid);
+            Ok::<_, std::convert::Infallible>(())
+        };
+    let options = pack::index::traverse::Options {
+        traversal: pack::index::traverse::Algorithm::DeltaTreeLookup,
+        thread_limit: Some(threads.max(1)),
+        check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerification,
+        alloc_limit_bytes: None,
+        make_pack_lookup_cache: || pack::cache::Never,
+    };
+    let interrupt = AtomicBool::new(false);
+    let outcome = bundle.index.traverse(
+        &bundle.pack,
+        &mut gix::progress::Discard,
+        &interrupt,
+        processor,
+        options,
+    );
+    if let Err(err) = outcome {
+        log::warn!(
+            "{}: cannot be read in one pass ({err}); reading the rest object by object",
+            bundle.pack.path().display()
+        );
+    }
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    for (id, outcome) in results.into_iter().flatten() {
+        outcomes.entry(id).or_insert(outcome);
+    }
+}
+
+/// The per-thread state of the traversal. Each clone is a fresh worker for
+/// another thread; a worker hands its results over when it is dropped.
+struct Worker<'a> {
+    scanner: ChunkScanner<'a>,
+    done: Vec<(ObjectId, BlobOutcome)>,
+    results: &'a Mutex<Vec<Vec<(ObjectId, BlobOutcome)>>>,
+    max_size: u64,
+    progress: &'a Progress,
+}
+
+impl Clone for Worker<'_> {
+    fn clone(&self) -> Self {
+        Worker {
+            scanner: ChunkScanner::new(self.scanner.engine()),
+            done: Vec::new(),
+            results: self.results,
+            max_size: self.max_size,
+            progress: self.progress,
+        }
+    }
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        if self.done.is_empty() {
+            return;
+        }
+        let done = std::mem::take(&mut self.done);
+        match self.results.lock() {
+            Ok(mut results) => results.push(done),
+            Err(poisoned) => poisoned.into_inner().push(done),
+        }
+    }
+}
+
+impl Worker<'_> {
+    /// Matches `data` if it is a blob, as the one-by-one reader would.
+    fn object(&mut self, kind: gix::object::Kind, data: &[u8], id: ObjectId) {
+        if kind != gix::object::Kind::Blob {
+            return;
+        }
+        let mut summary = Summary::default();
+        let mut hits = Vec::new();
+        if data.len() as u64 > self.max_size {
+            log::warn!(
+                "blob {id}: skipped: {} bytes, larger than --max-file-size ({})",
+                data.len(),
+                self.max_size
+            );
+            summary.skip(SkipReason::TooLarge);
+        } else if data.starts_with(LFS_POINTER) {
+            summary.skip(SkipReason::LfsPointer);
+        } else {
+            let before = std::mem::take(&mut self.scanner.summary);
+            self.scanner.hits(data, &id.to_string(), &mut hits);
+            summary = std::mem::replace(&mut self.scanner.summary, before);
+        }
+        self.progress.scanned(1, data.len() as u64);
+        let hits = (!hits.is_empty()).then_some(BlobHits { blob: id, hits });
+        self.done.push((id, BlobOutcome { summary, hits }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Allowlist, RuleSet};
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", dir)
+            .env("GIT_AUTHOR_NAME", "Ada Author")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.org")
+            .env("GIT_AUTHOR_DATE", "2024-01-02T03:04:05+00:00")
+            .env("GIT_COMMITTER_NAME", "Ada Author")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+            .env("GIT_COMMITTER_DATE", "2024-01-02T03:04:05+00:00")
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// A repository whose 30 versions of one file are all in one pack.
+    fn packed_repo(dir: &Path) {
+        git(dir, &["init", "-q", "-b", "main"]);
+        let mut text = String::new();
+        for version in 0..30 {
+            text.push_str(&format!("setting {version} = {}\n", version * 7));
+            std::fs::write(dir.join("settings.ini"), &text).unwrap();
+            git(dir, &["add", "-A"]);
+            git(dir, &["commit", "-q", "-m", "edit"]);
+        }
+        git(dir, &["repack", "-adq"]);
+    }
+
+    #[test]
+    fn every_packed_blob_is_read_once_and_big_packs_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        packed_repo(dir.path());
+        let repo = gix::open_opts(dir.path(), gix::open::Options::isolated())
+            .unwrap()
+            .into_sync();
+        let rules = RuleSet::builtin().unwrap();
+        let engine = Engine::new(&rules, Allowlist::default());
+        let progress = Progress::new(false);
+        let outcomes = scan(&engine, &repo, 1 << 20, 2, &progress);
+        assert_eq!(outcomes.len(), 30, "one outcome per version of the file");
+        assert!(
+            outcomes
+                .values()
+                .all(|o| o.summary.inputs_scanned == 1 && o.hits.is_none())
+        );
+        // The last version is over 100 bytes: with a smaller limit the pack
+        // holds an object over it, and is left to the one-by-one reader.
+        assert!(scan(&engine, &repo, 100, 2, &progress).is_empty());
+    }
+}
