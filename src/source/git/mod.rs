@@ -81,7 +81,7 @@ struct BlobHits {
 /// Delta bases kept per repository handle: reading blobs or trees one by
 /// one in pack order, a bigger cache than gix's default 64 entries saves
 /// re-inflating the bases of long delta chains.
-const PACK_CACHE_BYTES: usize = 32 << 20;
+const PACK_CACHE_BYTES: usize = 16 << 20;
 
 /// A thread-local handle with a [`PACK_CACHE_BYTES`] delta-base cache.
 fn with_pack_cache(repo: &gix::ThreadSafeRepository) -> gix::Repository {
