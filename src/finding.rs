@@ -10,13 +10,6 @@ use crate::context::Context;
 use crate::decode::Encoding;
 use crate::rules::{Confidence, Rule};
 
-/// Markers that suppress a match on their line.
-pub const INLINE_ALLOW_MARKERS: &[&str] = &[
-    "leakhound:allow",
-    "gitleaks:allow",
-    "pragma: allowlist secret",
-];
-
 /// One place a secret occurs.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -348,17 +341,6 @@ fn char_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
-/// Whether any line spanned by `range` carries an inline allow marker.
-pub fn inline_allowed(haystack: &[u8], range: std::ops::Range<usize>) -> bool {
-    let start = memchr::memrchr(b'\n', &haystack[..range.start]).map_or(0, |i| i + 1);
-    let end =
-        memchr::memchr(b'\n', &haystack[range.end..]).map_or(haystack.len(), |i| range.end + i);
-    let lines = &haystack[start..end];
-    INLINE_ALLOW_MARKERS
-        .iter()
-        .any(|m| memchr::memmem::find(lines, m.as_bytes()).is_some())
-}
-
 /// Most bytes of a line kept in a snippet.
 const SNIPPET_MAX: usize = 160;
 
@@ -412,15 +394,6 @@ mod tests {
         assert_eq!(index.locate(9), (3, 1));
         assert_eq!(index.locate(2), (2, 1));
         assert_eq!(index.line_range(3), 2..7);
-    }
-
-    #[test]
-    fn inline_markers() {
-        let text = b"a = 1\nb = 2 # leakhound:allow\nc = 3";
-        assert!(inline_allowed(text, 8..9));
-        assert!(!inline_allowed(text, 2..3));
-        assert!(!inline_allowed(text, 32..33));
-        assert!(inline_allowed(b"x # pragma: allowlist secret", 0..1));
     }
 
     #[test]

@@ -17,54 +17,8 @@ use crate::decode::{self, Encoding, View};
 use crate::finding::{self, Findings, GitLocation, LineIndex, Location, SecretKey};
 use crate::matcher::{Engine, Match, Matcher};
 use crate::rules::Confidence;
-
-/// Why an input was not scanned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    /// Looks binary (a NUL byte near the start).
-    Binary,
-    /// Larger than the size limit.
-    TooLarge,
-    /// Could not be read.
-    Unreadable,
-    /// A symbolic link (not followed).
-    Symlink,
-    /// Neither a file nor a directory (socket, FIFO, device).
-    NotAFile,
-    /// Matched an allowlisted path.
-    Allowlisted,
-    /// The directory walk failed here (permissions, loops).
-    WalkError,
-    /// A git object that is not in the repository (shallow or partial
-    /// clone, or a broken one).
-    Missing,
-    /// A Git LFS pointer: the content lives on an LFS server, not in git.
-    LfsPointer,
-    /// A submodule entry (a commit of another repository).
-    Submodule,
-    /// An index entry in a merge conflict.
-    Unmerged,
-}
-
-impl SkipReason {
-    /// Words for humans.
-    pub fn describe(self) -> &'static str {
-        match self {
-            SkipReason::Binary => "binary",
-            SkipReason::TooLarge => "too large",
-            SkipReason::Unreadable => "unreadable",
-            SkipReason::Symlink => "symlink",
-            SkipReason::NotAFile => "not a regular file",
-            SkipReason::Allowlisted => "allowlisted path",
-            SkipReason::WalkError => "walk error",
-            SkipReason::Missing => "missing object",
-            SkipReason::LfsPointer => "Git LFS pointer",
-            SkipReason::Submodule => "submodule",
-            SkipReason::Unmerged => "unmerged",
-        }
-    }
-}
+pub use crate::source::SkipReason;
+use crate::suppress::{self, Suppression};
 
 /// Counts of what a scan did.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -245,6 +199,7 @@ pub struct Hit {
 /// Per-thread scanning state: a matcher, its scratch space, and results.
 pub struct ChunkScanner<'e> {
     matcher: Matcher<'e>,
+    suppression: &'e Suppression,
     matches: Vec<Match>,
     hits: Vec<Hit>,
     /// Secret keys computed so far (each costs a few milliseconds).
@@ -264,10 +219,19 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 impl<'e> ChunkScanner<'e> {
-    /// A scanner for the calling thread.
+    /// A scanner for the calling thread, with no suppression but inline
+    /// markers.
     pub fn new(engine: &'e Engine) -> Self {
+        static NONE: std::sync::LazyLock<Suppression> = std::sync::LazyLock::new(Default::default);
+        Self::with_suppression(engine, &NONE)
+    }
+
+    /// A scanner for the calling thread that drops what `suppression`
+    /// suppresses.
+    pub fn with_suppression(engine: &'e Engine, suppression: &'e Suppression) -> Self {
         ChunkScanner {
             matcher: engine.matcher(),
+            suppression,
             matches: Vec::new(),
             hits: Vec::new(),
             keys: Default::default(),
@@ -420,7 +384,7 @@ impl<'e> ChunkScanner<'e> {
                 hit: None,
                 plain_generic: view.is_none() && generic,
             });
-            if finding::inline_allowed(text, to_text(m.span.clone())) {
+            if suppress::inline_allowed(text, to_text(m.span.clone())) {
                 self.summary.suppressed_inline += 1;
                 continue;
             }
@@ -454,9 +418,7 @@ impl<'e> ChunkScanner<'e> {
     pub fn add(&mut self, hit: &Hit, origin: Origin<'_>, git: Option<GitLocation>) {
         let engine = self.matcher.engine();
         let rule = &engine.rules()[hit.rule];
-        if rule.allowlist.allows_path(origin.relative)
-            || engine.global_allowlist().allows_path(origin.relative)
-        {
+        if self.suppression.allows_path(rule, origin.relative) {
             return;
         }
         let key = *self
@@ -464,11 +426,7 @@ impl<'e> ChunkScanner<'e> {
             .entry((hit.rule, hit.secret.clone()))
             .or_insert_with(|| SecretKey::new(rule.id(), &hit.secret));
         let fingerprint = key.fingerprint(origin.relative);
-        if engine
-            .global_allowlist()
-            .fingerprints
-            .contains(&fingerprint)
-        {
+        if self.suppression.ignores(&fingerprint) {
             self.summary.suppressed_ignored += 1;
             return;
         }
@@ -496,14 +454,6 @@ impl<'e> ChunkScanner<'e> {
         };
         self.findings
             .add(hit.rule, rule, &hit.secret, key, location);
-    }
-
-    /// Whether the global allowlist excludes this project-relative path.
-    pub fn allows_path(&self, relative: &str) -> bool {
-        self.matcher
-            .engine()
-            .global_allowlist()
-            .allows_path(relative)
     }
 
     /// Records an input that was not scanned.

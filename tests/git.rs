@@ -712,20 +712,25 @@ fn base64_line(text: &str) -> String {
 }
 
 /// The JSON report of a history scan through the library.
-fn library_scan(dir: &Path, options: &leakhound::source::git::GitOptions) -> String {
+fn library_scan(
+    dir: &Path,
+    options: &leakhound::source::git::GitOptions,
+    max_file_size: u64,
+) -> String {
     use leakhound::report::{Format, ReportOptions};
     let rules = leakhound::rules::RuleSet::builtin().unwrap();
     let engine = leakhound::matcher::Engine::new(&rules, Default::default());
     let repo = leakhound::source::git::open(dir).unwrap().unwrap();
-    let (findings, mut summary) = leakhound::source::git::scan(&engine, repo, options).unwrap();
-    let findings = findings.into_sorted();
-    summary.findings = findings.len();
+    let mut source = leakhound::source::git::HistorySource::new(repo, options.clone());
+    let suppression = leakhound::suppress::Suppression::default();
+    let outcome =
+        leakhound::plan::scan_source(&engine, &suppression, max_file_size, &mut source).unwrap();
     let mut out = Vec::new();
     let report = ReportOptions {
         format: Format::Json,
         redact: false,
     };
-    leakhound::report::write(&mut out, report, &findings, &summary).unwrap();
+    leakhound::report::write(&mut out, report, &outcome.findings, &outcome.summary).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -740,18 +745,18 @@ fn one_pass_over_the_packs_finds_what_reading_blobs_one_by_one_finds() {
         (false, false, 1000),
     ] {
         let options = GitOptions {
-            max_file_size,
             all_objects,
             no_dedup,
             ..GitOptions::default()
         };
-        let fast = library_scan(tree.path(), &options);
+        let fast = library_scan(tree.path(), &options, max_file_size);
         let plain = library_scan(
             tree.path(),
             &GitOptions {
                 read_one_by_one: true,
                 ..options.clone()
             },
+            max_file_size,
         );
         assert_eq!(
             fast, plain,

@@ -82,7 +82,7 @@ fn files_over_the_limit_are_skipped_and_named() {
     assert_eq!(code, 0);
     assert_eq!(json["summary"]["skipped"]["too_large"], 1);
     assert!(
-        stderr.contains("big.txt: skipped: larger than --max-file-size (1024 bytes)"),
+        stderr.contains("big.txt: skipped: 2027 bytes, larger than --max-file-size (1024 bytes)"),
         "{stderr}"
     );
     assert!(stderr.contains("skipped 1: 1 too large"), "{stderr}");

@@ -250,8 +250,6 @@ pub struct Allowlist {
     pub stopwords: Vec<String>,
     /// Whole-match regexes.
     pub matches: Vec<Regex>,
-    /// Location fingerprints to ignore (from `.leakhoundignore`).
-    pub fingerprints: std::collections::HashSet<String>,
 }
 
 impl Allowlist {
@@ -290,7 +288,6 @@ impl Allowlist {
             regexes,
             stopwords,
             matches,
-            fingerprints: Default::default(),
         })
     }
 

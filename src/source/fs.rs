@@ -1,7 +1,7 @@
 //! Files: a directory walk (gitignore-aware), single files and stdin.
 //!
 //! The walk runs on its own thread and feeds a bounded channel; a rayon pool
-//! reads and scans the files, each thread with its own [`ChunkScanner`].
+//! reads the files and hands them to the sink.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -9,18 +9,15 @@ use std::sync::mpsc;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
-use crate::finding::Findings;
-use crate::matcher::Engine;
-use crate::scan::{ChunkScanner, Origin, SkipReason, Summary};
-use crate::source::{display_path, relative_path};
+use crate::source::{
+    Input, Place, Produced, Sink, SkipReason, Source, display_path, relative_path,
+};
 
 /// Options of a file-system scan.
 #[derive(Clone, Debug)]
 pub struct FsOptions {
     /// Project root, for relative paths.
     pub root: PathBuf,
-    /// Files larger than this are skipped.
-    pub max_file_size: u64,
     /// Honour `.gitignore`, `.ignore` and `.git/info/exclude`.
     pub respect_ignore: bool,
 }
@@ -31,32 +28,38 @@ enum Item {
     Skip(SkipReason),
 }
 
-/// Scans a file or a directory tree.
-pub fn scan_path(engine: &Engine, target: &Path, options: &FsOptions) -> (Findings, Summary) {
+/// Files and directory trees.
+pub struct Files {
+    /// The files and directories to scan.
+    pub paths: Vec<PathBuf>,
+    /// How.
+    pub options: FsOptions,
+}
+
+impl Source for Files {
+    fn produce(&mut self, sink: &dyn Sink) -> anyhow::Result<Produced> {
+        for path in &self.paths {
+            produce_path(path, &self.options, sink);
+        }
+        Ok(Produced::default())
+    }
+}
+
+/// Hands over a file, or every file of a directory tree.
+fn produce_path(target: &Path, options: &FsOptions, sink: &dyn Sink) {
     if target.is_file() {
-        let mut scanner = ChunkScanner::new(engine);
-        scan_file(&mut scanner, target, options);
-        return scanner.finish();
+        read_file(sink, target, options);
+        return;
     }
     let (tx, rx) = mpsc::sync_channel::<Item>(4096);
     std::thread::scope(|scope| {
         // The walker owns the only sender, so the loop below ends with it.
         scope.spawn(move || walk(target, options, &tx));
-        rx.into_iter()
-            .par_bridge()
-            .fold(
-                || ChunkScanner::new(engine),
-                |mut scanner, item| {
-                    match item {
-                        Item::File(path) => scan_file(&mut scanner, &path, options),
-                        Item::Skip(reason) => scanner.skip(reason),
-                    }
-                    scanner
-                },
-            )
-            .map(ChunkScanner::finish)
-            .reduce(Default::default, crate::scan::merge)
-    })
+        rx.into_iter().par_bridge().for_each(|item| match item {
+            Item::File(path) => read_file(sink, &path, options),
+            Item::Skip(reason) => sink.skip(reason),
+        });
+    });
 }
 
 fn walk(target: &Path, options: &FsOptions, tx: &mpsc::SyncSender<Item>) {
@@ -103,71 +106,79 @@ fn walk(target: &Path, options: &FsOptions, tx: &mpsc::SyncSender<Item>) {
     }
 }
 
-/// Reads and scans one file, counting it as skipped when it cannot be.
-fn scan_file(scanner: &mut ChunkScanner<'_>, path: &Path, options: &FsOptions) {
+/// Reads one file and hands it over, or says why it cannot be read.
+fn read_file(sink: &dyn Sink, path: &Path, options: &FsOptions) {
     let display = display_path(path);
     let relative = relative_path(&options.root, path);
-    if scanner.allows_path(&relative) {
-        log::debug!("{display}: skipped: allowlisted path");
-        scanner.skip(SkipReason::Allowlisted);
+    if !sink.wants_path(&relative, &display) {
         return;
     }
-    match read_limited(path, options.max_file_size) {
-        Ok(Some(bytes)) => scanner.scan(
-            &bytes,
-            Origin {
-                display: &display,
-                relative: &relative,
-            },
-        ),
-        Ok(None) => {
-            log::warn!(
-                "{display}: skipped: larger than --max-file-size ({} bytes)",
-                options.max_file_size
-            );
-            scanner.skip(SkipReason::TooLarge);
+    match read_limited(path, sink.max_size()) {
+        Ok(Ok(bytes)) => {
+            let place = Place::file(display, relative);
+            sink.input(Input {
+                bytes: &bytes,
+                name: &place.display,
+                place: Some(&place),
+                blob: None,
+                base: None,
+            });
         }
+        Ok(Err(size)) => sink.too_large(&display, size),
         Err(err) => {
             log::warn!("{display}: skipped: cannot read: {err}");
-            scanner.skip(SkipReason::Unreadable);
+            sink.skip(SkipReason::Unreadable);
         }
     }
 }
 
-/// Reads a file unless it is larger than `limit` (`Ok(None)` then).
-fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+/// Reads a file unless it is larger than `limit` (`Ok(Err(size))` then).
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len > limit {
-        return Ok(None);
+        return Ok(Err(len));
     }
     let mut bytes = Vec::with_capacity(len as usize);
     // The file may have grown since `metadata`; never read past the limit.
     file.take(limit + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+    if bytes.len() as u64 > limit {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
 }
 
-/// Scans standard input (or any reader) as one input named `-`.
-pub fn scan_reader(
-    engine: &Engine,
-    mut reader: impl Read,
-    max_size: u64,
-) -> std::io::Result<(Findings, Summary)> {
-    let mut scanner = ChunkScanner::new(engine);
-    let mut bytes = Vec::new();
-    (&mut reader).take(max_size + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max_size {
-        log::warn!("-: skipped: standard input is larger than --max-file-size ({max_size} bytes)");
-        std::io::copy(&mut reader, &mut std::io::sink())?;
-        scanner.skip(SkipReason::TooLarge);
-    } else {
-        scanner.scan(
-            &bytes,
-            Origin {
-                display: "-",
-                relative: "-",
-            },
-        );
+/// Standard input (or any reader), as one input named `-`.
+pub struct Stdin<R> {
+    /// Where the bytes come from.
+    pub reader: R,
+}
+
+impl<R: Read> Source for Stdin<R> {
+    fn produce(&mut self, sink: &dyn Sink) -> anyhow::Result<Produced> {
+        let limit = sink.max_size();
+        let mut bytes = Vec::new();
+        let read = (&mut self.reader)
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .and_then(|n| {
+                // Read to the end, so that the writer is not cut off.
+                let rest = std::io::copy(&mut self.reader, &mut std::io::sink())?;
+                Ok(n as u64 + rest)
+            });
+        let size = read.map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
+        if size > limit {
+            sink.too_large("-", size);
+        } else {
+            let place = Place::file("-".into(), "-".into());
+            sink.input(Input {
+                bytes: &bytes,
+                name: "-",
+                place: Some(&place),
+                blob: None,
+                base: None,
+            });
+        }
+        Ok(Produced::default())
     }
-    Ok(scanner.finish())
 }

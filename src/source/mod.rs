@@ -1,9 +1,169 @@
 //! Sources: where the bytes come from.
+//!
+//! A source produces [`Input`]s (bytes, a name, where findings in them are
+//! reported, and for changes the version they replace) and hands them to a
+//! [`Sink`], from as many threads as producing them takes; it can locate a
+//! git blob's places (paths, commits) afterwards. Sources know nothing of
+//! matching: the scan driver (`crate::driver`) is the one sink, and it does
+//! every per-input check, the matching and the counting.
 
 pub mod fs;
 pub mod git;
 
 use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::finding::GitLocation;
+
+/// Why an input was not scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Looks binary (a NUL byte near the start).
+    Binary,
+    /// Larger than the size limit.
+    TooLarge,
+    /// Could not be read.
+    Unreadable,
+    /// A symbolic link (not followed).
+    Symlink,
+    /// Neither a file nor a directory (socket, FIFO, device).
+    NotAFile,
+    /// Matched an allowlisted path.
+    Allowlisted,
+    /// The directory walk failed here (permissions, loops).
+    WalkError,
+    /// A git object that is not in the repository (shallow or partial
+    /// clone, or a broken one).
+    Missing,
+    /// A Git LFS pointer: the content lives on an LFS server, not in git.
+    LfsPointer,
+    /// A submodule entry (a commit of another repository).
+    Submodule,
+    /// An index entry in a merge conflict.
+    Unmerged,
+}
+
+impl SkipReason {
+    /// Words for humans.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too large",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::Symlink => "symlink",
+            SkipReason::NotAFile => "not a regular file",
+            SkipReason::Allowlisted => "allowlisted path",
+            SkipReason::WalkError => "walk error",
+            SkipReason::Missing => "missing object",
+            SkipReason::LfsPointer => "Git LFS pointer",
+            SkipReason::Submodule => "submodule",
+            SkipReason::Unmerged => "unmerged",
+        }
+    }
+}
+
+/// Where the findings of an input are reported.
+#[derive(Clone, Debug)]
+pub struct Place {
+    /// Path shown in reports.
+    pub display: String,
+    /// Path relative to the project root, for allowlists and fingerprints.
+    pub relative: String,
+    /// Git provenance, for blobs of a repository.
+    pub git: Option<GitLocation>,
+}
+
+impl Place {
+    /// A place outside git, shown and matched as `display` and `relative`.
+    pub fn file(display: String, relative: String) -> Place {
+        Place {
+            display,
+            relative,
+            git: None,
+        }
+    }
+}
+
+/// One input, as a source hands it to the scan.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    /// The content.
+    pub bytes: &'a [u8],
+    /// How messages name it (a path, or `blob <id>`).
+    pub name: &'a str,
+    /// Where its findings are reported; `None` for a git blob whose places
+    /// are known only once the history is walked ([`Source::locate`]).
+    pub place: Option<&'a Place>,
+    /// The git blob it is, if it is one.
+    pub blob: Option<gix::ObjectId>,
+    /// The version it replaces: only what it adds is reported (the commits
+    /// of a range, staged changes).
+    pub base: Option<&'a [u8]>,
+}
+
+/// What the scan does with inputs: the one place where inputs are checked,
+/// matched and counted. Called from any number of threads at once.
+pub trait Sink: Sync {
+    /// The size limit: larger inputs are not scanned, so a source that
+    /// knows a size before reading need not read.
+    fn max_size(&self) -> u64;
+    /// Says that the input `name` of `size` bytes is over the size limit,
+    /// and counts it.
+    fn too_large(&self, name: &str, size: u64);
+    /// Whether a file at `relative` (project-relative) is to be read: not
+    /// if the configuration's allowlist excludes the path (then it is
+    /// counted as skipped).
+    fn wants_path(&self, relative: &str, name: &str) -> bool;
+    /// Scans one input.
+    fn input(&self, input: Input<'_>);
+    /// Counts an input that could not be produced (the source has said
+    /// why).
+    fn skip(&self, reason: SkipReason);
+
+    /// Whether an input of `size` bytes fits the size limit; if not, says
+    /// so and counts it.
+    fn fits(&self, size: u64, name: &str) -> bool {
+        let fits = size <= self.max_size();
+        if !fits {
+            self.too_large(name, size);
+        }
+        fits
+    }
+}
+
+/// What a source counted while producing.
+#[derive(Clone, Debug, Default)]
+pub struct Produced {
+    /// Commits walked.
+    pub commits: u64,
+    /// Whether locations are git blob versions of which only the earliest
+    /// per path is to be kept.
+    pub earliest_per_path: bool,
+}
+
+/// A producer of inputs.
+pub trait Source {
+    /// Hands every input to `sink`.
+    fn produce(&mut self, sink: &dyn Sink) -> anyhow::Result<Produced>;
+
+    /// Whether a blob handed over without a place belongs to the scan: the
+    /// history source reads whole packs before its walk says which blobs a
+    /// ref reaches. Sources that hand over places keep everything.
+    fn keeps(&self, _blob: &gix::ObjectId) -> bool {
+        true
+    }
+
+    /// The places of blobs handed over without one (those kept that hold
+    /// findings): every path, with the commit that put the blob there.
+    fn locate(
+        &mut self,
+        _blobs: &gix::hashtable::HashSet<gix::ObjectId>,
+    ) -> gix::hashtable::HashMap<gix::ObjectId, Vec<Place>> {
+        Default::default()
+    }
+}
 
 /// Finds the project root for `target`: the nearest ancestor directory
 /// (the target itself included) holding a `.leakhound.yml` or a `.git`.

@@ -6,8 +6,6 @@
 //! already in the base is not reported again, and one added and removed
 //! within a range is still caught (in the commit that added it).
 
-use std::ops::Range;
-
 use anyhow::{Context as _, bail};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
@@ -17,131 +15,189 @@ use gix::prelude::Find;
 use super::history::{CommitNode, History, commit_tree, join};
 use super::provenance::{ChangedBlob, Differ};
 use super::{Locator, read_blob};
-use crate::finding::Findings;
-use crate::matcher::Engine;
-use crate::scan::{ChunkScanner, Hit, Origin, SkipReason, Summary};
+use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
 
 /// A changed blob and the walk index of the commit that changed it (none
 /// for staged changes).
 type Change = (ChangedBlob, Option<usize>);
 
-/// Scans what the index adds relative to HEAD (or to nothing in a
-/// repository without commits). `Ok(None)` when nothing is staged.
-pub fn scan_staged(
-    engine: &Engine,
-    repo: &gix::Repository,
-    max_size: u64,
-) -> anyhow::Result<Option<(Findings, Summary)>> {
-    let index = repo.index_or_empty().context("cannot read the git index")?;
-    let head_tree = repo
-        .head_tree_id_or_empty()
-        .context("cannot read HEAD")?
-        .detach();
-    let head = tree_blobs(repo, head_tree)?;
-    let head_ids: std::collections::HashSet<ObjectId> = head.values().copied().collect();
-    let mut scanner = ChunkScanner::new(engine);
-    let mut changes: Vec<Change> = Vec::new();
-    let mut staged_anything = false;
-    for entry in index.entries() {
-        let path = entry.path(&index);
-        if entry.stage_raw() != 0 {
-            log::warn!("{path}: skipped: unmerged (resolve the merge conflict first)");
-            scanner.skip(SkipReason::Unmerged);
-            continue;
-        }
-        let before = head.get(path.as_bytes()).copied();
-        if before == Some(entry.id)
-            || entry
-                .flags
-                .contains(gix::index::entry::Flags::INTENT_TO_ADD)
-        {
-            continue;
-        }
-        staged_anything = true;
-        use gix::index::entry::Mode;
-        if entry.mode == Mode::COMMIT {
-            scanner.skip(SkipReason::Submodule);
-            continue;
-        }
-        if entry.mode == Mode::SYMLINK {
-            scanner.skip(SkipReason::Symlink);
-            continue;
-        }
-        // A file renamed without changes adds nothing.
-        if before.is_none() && head_ids.contains(&entry.id) {
-            continue;
-        }
-        changes.push((
-            ChangedBlob {
-                path: path.to_owned(),
-                new: entry.id,
-                old: before,
-            },
-            None,
-        ));
-    }
-    if !staged_anything
-        && !head
-            .keys()
-            .any(|p| index.entry_by_path(p.as_bstr()).is_none())
-    {
-        return Ok(None);
-    }
-    let history = History::default();
-    let mut locator = Locator::new(repo, &history);
-    scan_changes(repo, &mut scanner, &changes, &mut locator, max_size);
-    Ok(Some(scanner.finish()))
+/// What a set of changes adds: the staged changes, or the commits of a
+/// range, each against its first parent.
+pub struct Changes<'r> {
+    repo: &'r gix::Repository,
+    /// The commits of a range (none for staged changes).
+    history: History,
+    changes: Vec<Change>,
+    /// Index entries that cannot be scanned, counted when producing.
+    skipped: Vec<SkipReason>,
 }
 
-/// Scans the commits of `spec` (`BASE..HEAD`: reachable from HEAD and not
-/// from BASE; `BASE...HEAD`: from their merge base), each against its
-/// first parent.
-pub fn scan_range(
-    engine: &Engine,
-    repo: &gix::Repository,
-    spec: &str,
-    max_size: u64,
-) -> anyhow::Result<(Findings, Summary)> {
-    let (base, head) = resolve_range(repo, spec)?;
-    let mut history = History::default();
-    let mut buf = Vec::new();
-    for info in repo.rev_walk([head]).with_hidden(base).all()? {
-        let info = info.with_context(|| format!("cannot walk {spec}"))?;
-        history.commits.push(CommitNode {
-            id: info.id,
-            tree: commit_tree(repo, info.id, &mut buf)?,
-            first_parent: info.parent_ids.first().copied(),
-            time: info.commit_time.unwrap_or_default(),
-            merge: info.parent_ids.len() > 1,
-        });
-    }
-    let mut differ = Differ::default();
-    let mut changes: Vec<Change> = Vec::new();
-    for (index, commit) in history.commits.iter().enumerate() {
-        let old = match commit.first_parent {
-            Some(parent) => Some(commit_tree(repo, parent, &mut buf)?),
-            None => None,
-        };
-        let mut added = Vec::new();
-        differ.diff(repo, old, commit.tree, &BString::default(), &mut |change| {
-            added.push(change);
-        });
-        // A file moved without changes adds nothing: drop new paths whose
-        // blob the parent already had somewhere.
-        if let Some(old) = old
-            && added.iter().any(|c| c.old.is_none())
-        {
-            let before: std::collections::HashSet<ObjectId> =
-                tree_blobs(repo, old)?.into_values().collect();
-            added.retain(|c| c.old.is_some() || !before.contains(&c.new));
+impl<'r> Changes<'r> {
+    /// What the index adds relative to HEAD (or to nothing in a repository
+    /// without commits). `Ok(None)` when nothing is staged.
+    pub fn staged(repo: &'r gix::Repository) -> anyhow::Result<Option<Self>> {
+        let index = repo.index_or_empty().context("cannot read the git index")?;
+        let head_tree = repo
+            .head_tree_id_or_empty()
+            .context("cannot read HEAD")?
+            .detach();
+        let head = tree_blobs(repo, head_tree)?;
+        let head_ids: std::collections::HashSet<ObjectId> = head.values().copied().collect();
+        let mut skipped = Vec::new();
+        let mut changes: Vec<Change> = Vec::new();
+        let mut staged_anything = false;
+        for entry in index.entries() {
+            let path = entry.path(&index);
+            if entry.stage_raw() != 0 {
+                log::warn!("{path}: skipped: unmerged (resolve the merge conflict first)");
+                skipped.push(SkipReason::Unmerged);
+                continue;
+            }
+            let before = head.get(path.as_bytes()).copied();
+            if before == Some(entry.id)
+                || entry
+                    .flags
+                    .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+            {
+                continue;
+            }
+            staged_anything = true;
+            use gix::index::entry::Mode;
+            if entry.mode == Mode::COMMIT {
+                skipped.push(SkipReason::Submodule);
+                continue;
+            }
+            if entry.mode == Mode::SYMLINK {
+                skipped.push(SkipReason::Symlink);
+                continue;
+            }
+            // A file renamed without changes adds nothing.
+            if before.is_none() && head_ids.contains(&entry.id) {
+                continue;
+            }
+            changes.push((
+                ChangedBlob {
+                    path: path.to_owned(),
+                    new: entry.id,
+                    old: before,
+                },
+                None,
+            ));
         }
-        changes.extend(added.into_iter().map(|c| (c, Some(index))));
+        if !staged_anything
+            && !head
+                .keys()
+                .any(|p| index.entry_by_path(p.as_bstr()).is_none())
+        {
+            return Ok(None);
+        }
+        Ok(Some(Changes {
+            repo,
+            history: History::default(),
+            changes,
+            skipped,
+        }))
     }
-    let mut scanner = ChunkScanner::new(engine);
-    scanner.summary.commits = history.commits.len() as u64;
-    let mut locator = Locator::new(repo, &history);
-    scan_changes(repo, &mut scanner, &changes, &mut locator, max_size);
-    Ok(scanner.finish())
+
+    /// The commits of `spec` (`BASE..HEAD`: reachable from HEAD and not
+    /// from BASE; `BASE...HEAD`: from their merge base), each against its
+    /// first parent.
+    pub fn range(repo: &'r gix::Repository, spec: &str) -> anyhow::Result<Self> {
+        let (base, head) = resolve_range(repo, spec)?;
+        let mut history = History::default();
+        let mut buf = Vec::new();
+        for info in repo.rev_walk([head]).with_hidden(base).all()? {
+            let info = info.with_context(|| format!("cannot walk {spec}"))?;
+            history.commits.push(CommitNode {
+                id: info.id,
+                tree: commit_tree(repo, info.id, &mut buf)?,
+                first_parent: info.parent_ids.first().copied(),
+                time: info.commit_time.unwrap_or_default(),
+                merge: info.parent_ids.len() > 1,
+            });
+        }
+        let mut differ = Differ::default();
+        let mut changes: Vec<Change> = Vec::new();
+        for (index, commit) in history.commits.iter().enumerate() {
+            let old = match commit.first_parent {
+                Some(parent) => Some(commit_tree(repo, parent, &mut buf)?),
+                None => None,
+            };
+            let mut added = Vec::new();
+            differ.diff(repo, old, commit.tree, &BString::default(), &mut |change| {
+                added.push(change);
+            });
+            // A file moved without changes adds nothing: drop new paths
+            // whose blob the parent already had somewhere.
+            if let Some(old) = old
+                && added.iter().any(|c| c.old.is_none())
+            {
+                let before: std::collections::HashSet<ObjectId> =
+                    tree_blobs(repo, old)?.into_values().collect();
+                added.retain(|c| c.old.is_some() || !before.contains(&c.new));
+            }
+            changes.extend(added.into_iter().map(|c| (c, Some(index))));
+        }
+        Ok(Changes {
+            repo,
+            history,
+            changes,
+            skipped: Vec::new(),
+        })
+    }
+}
+
+impl Source for Changes<'_> {
+    /// Hands over each changed blob whole, with the version it replaces, so
+    /// that only matches on added lines are reported.
+    fn produce(&mut self, sink: &dyn Sink) -> anyhow::Result<Produced> {
+        for &reason in &self.skipped {
+            sink.skip(reason);
+        }
+        let repo = self.repo;
+        let mut locator = Locator::new(repo, &self.history);
+        let (mut new, mut old) = (Vec::new(), Vec::new());
+        for (change, commit) in &self.changes {
+            let display = change.path.to_str_lossy().into_owned();
+            if !read_blob(repo, change.new, &display, sink, &mut new) {
+                continue;
+            }
+            old.clear();
+            if let Some(id) = change.old
+                && !read_whole(repo, id, &mut old)
+            {
+                log::warn!(
+                    "{display}: blob {id}, the version replaced, cannot be read: all lines count as added"
+                );
+                sink.skip(SkipReason::Missing);
+                old.clear();
+            }
+            let place = Place {
+                relative: display.clone(),
+                git: commit.map(|c| locator.location(change.new, &change.path, Some(c))),
+                display,
+            };
+            sink.input(Input {
+                bytes: &new,
+                name: &place.display,
+                place: Some(&place),
+                blob: Some(change.new),
+                base: Some(&old),
+            });
+        }
+        Ok(Produced {
+            commits: self.history.commits.len() as u64,
+            earliest_per_path: false,
+        })
+    }
+}
+
+/// Reads the version a change replaces, whatever its size (`false` if it
+/// cannot be read: then everything in the new version counts as added).
+fn read_whole(repo: &gix::Repository, id: ObjectId, buf: &mut Vec<u8>) -> bool {
+    buf.clear();
+    id == ObjectId::empty_blob(repo.object_hash())
+        || matches!(repo.objects.try_find(&id, buf), Ok(Some(_)))
 }
 
 /// `(hidden bases, head)` of a range.
@@ -208,82 +264,4 @@ fn tree_blobs(
         }
     }
     Ok(out)
-}
-
-/// Matches each changed blob and keeps the hits on added lines.
-fn scan_changes(
-    repo: &gix::Repository,
-    scanner: &mut ChunkScanner<'_>,
-    changes: &[Change],
-    locator: &mut Locator<'_>,
-    max_size: u64,
-) {
-    let mut hits = Vec::new();
-    let (mut new, mut old) = (Vec::new(), Vec::new());
-    for (change, commit) in changes {
-        let display = change.path.to_str_lossy().into_owned();
-        if !read_blob(repo, change.new, &display, max_size, &mut new, scanner) {
-            continue;
-        }
-        old.clear();
-        if let Some(id) = change.old
-            && !read_blob(repo, id, &display, u64::MAX, &mut old, scanner)
-        {
-            old.clear();
-        }
-        hits.clear();
-        scanner.hits(&new, &display, &mut hits);
-        if hits.is_empty() {
-            continue;
-        }
-        let added = added_lines(&old, &new);
-        let git = commit.map(|c| locator.location(change.new, &change.path, Some(c)));
-        for hit in hits.iter().filter(|h| touches(&added, h)) {
-            let origin = Origin {
-                display: &display,
-                relative: &display,
-            };
-            scanner.add(hit, origin, git.clone());
-        }
-    }
-}
-
-/// 1-based line ranges (end exclusive) of `new` that `old` does not have.
-pub fn added_lines(old: &[u8], new: &[u8]) -> Vec<Range<usize>> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-    similar::TextDiff::configure()
-        .algorithm(similar::Algorithm::Myers)
-        .deadline(deadline)
-        .diff_lines(old, new)
-        .ops()
-        .iter()
-        .filter_map(|op| match *op {
-            similar::DiffOp::Insert {
-                new_index, new_len, ..
-            }
-            | similar::DiffOp::Replace {
-                new_index, new_len, ..
-            } => Some(new_index + 1..new_index + 1 + new_len),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Whether a hit spans any added line.
-fn touches(added: &[Range<usize>], hit: &Hit) -> bool {
-    added
-        .iter()
-        .any(|r| r.start <= hit.end_line && hit.line < r.end)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn added_lines_of_an_edit() {
-        assert_eq!(added_lines(b"a\nb\nc\n", b"a\nB\nc\nd\n"), vec![2..3, 4..5]);
-        assert_eq!(added_lines(b"", b"x\ny\n"), vec![1..3]);
-        assert!(added_lines(b"same\n", b"same\n").is_empty());
-    }
 }

@@ -10,7 +10,7 @@ use gix::hashtable::{HashMap, HashSet};
 use gix::objs::tree::EntryKind;
 use gix::prelude::Find;
 
-use crate::scan::{SkipReason, Summary};
+use crate::source::{Sink, SkipReason};
 
 /// A commit of the walk.
 #[derive(Clone, Debug)]
@@ -108,7 +108,7 @@ pub fn tips(repo: &gix::Repository, only: &[String]) -> anyhow::Result<Tips> {
 pub fn enumerate(
     repo: &gix::Repository,
     tips: &Tips,
-    summary: &mut Summary,
+    sink: &dyn Sink,
     mut progress: impl FnMut(usize),
 ) -> anyhow::Result<History> {
     let mut history = History::default();
@@ -121,7 +121,7 @@ pub fn enumerate(
                 Ok(info) => info,
                 Err(err) => {
                     log::warn!("history walk stopped early: {err}");
-                    summary.skip(SkipReason::Missing);
+                    sink.skip(SkipReason::Missing);
                     break;
                 }
             };
@@ -129,7 +129,7 @@ pub fn enumerate(
                 Ok(tree) => tree,
                 Err(err) => {
                     log::warn!("commit {}: {err}", info.id);
-                    summary.skip(SkipReason::Missing);
+                    sink.skip(SkipReason::Missing);
                     continue;
                 }
             };
@@ -140,12 +140,12 @@ pub fn enumerate(
                 time: info.commit_time.unwrap_or_default(),
                 merge: info.parent_ids.len() > 1,
             });
-            walker.tree(repo, tree, BString::default(), &mut history, summary);
+            walker.tree(repo, tree, BString::default(), &mut history, sink);
             progress(history.commits.len());
         }
     }
     for (tree, name) in &tips.trees {
-        walker.tree(repo, *tree, name.clone(), &mut history, summary);
+        walker.tree(repo, *tree, name.clone(), &mut history, sink);
     }
     for (blob, name) in &tips.blobs {
         if !history.blobs.contains_key(blob) {
@@ -196,7 +196,7 @@ impl Walker {
         root: ObjectId,
         prefix: BString,
         history: &mut History,
-        summary: &mut Summary,
+        sink: &dyn Sink,
     ) {
         if !history.trees.insert(root) {
             return;
@@ -207,12 +207,12 @@ impl Walker {
                 Ok(Some(data)) => data,
                 Ok(None) => {
                     log::warn!("tree {id} at '{prefix}' is missing (shallow or partial clone?)");
-                    summary.skip(SkipReason::Missing);
+                    sink.skip(SkipReason::Missing);
                     continue;
                 }
                 Err(err) => {
                     log::warn!("tree {id} at '{prefix}' cannot be read: {err}");
-                    summary.skip(SkipReason::Unreadable);
+                    sink.skip(SkipReason::Unreadable);
                     continue;
                 }
             };
@@ -221,7 +221,7 @@ impl Walker {
                     Ok(entry) => entry,
                     Err(err) => {
                         log::warn!("tree {id} at '{prefix}' is corrupt: {err}");
-                        summary.skip(SkipReason::Unreadable);
+                        sink.skip(SkipReason::Unreadable);
                         break;
                     }
                 };
@@ -241,12 +241,12 @@ impl Walker {
                     }
                     EntryKind::Link => {
                         if history.not_scanned.insert(oid) {
-                            summary.skip(SkipReason::Symlink);
+                            sink.skip(SkipReason::Symlink);
                         }
                     }
                     EntryKind::Commit => {
                         if history.not_scanned.insert(oid) {
-                            summary.skip(SkipReason::Submodule);
+                            sink.skip(SkipReason::Submodule);
                         }
                     }
                 }

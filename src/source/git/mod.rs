@@ -3,8 +3,10 @@
 //!
 //! 1. [`history::tips`] and [`history::enumerate`] walk the commits and list
 //!    the distinct blobs (each tree read once).
-//! 2. The blobs are read in pack order, in parallel with one repository
-//!    handle per thread, and matched.
+//! 2. At the same time every pack is decoded in one pass along its delta
+//!    tree ([`packs`]) and each blob handed to the sink; blobs the pass did
+//!    not cover are read one by one in pack order, in parallel with one
+//!    repository handle per thread.
 //! 3. Only if something was found, [`provenance::appearances`] diffs each
 //!    commit against its first parent to find where and when each blob with
 //!    a finding appeared; HEAD's tree says which are still there.
@@ -24,22 +26,19 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
-use gix::hashtable::HashSet;
+use gix::hashtable::{HashMap, HashSet};
 use gix::prelude::Find;
 use rayon::prelude::*;
 
-use crate::finding::{Findings, GitLocation};
-use crate::matcher::Engine;
-use crate::scan::{ChunkScanner, Hit, Origin, SkipReason, Summary};
+use crate::finding::GitLocation;
+use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
 
-pub use changes::{added_lines, scan_range, scan_staged};
+pub use changes::Changes;
 pub use history::History;
 
 /// Options of a history scan.
 #[derive(Clone, Debug, Default)]
 pub struct GitOptions {
-    /// Blobs larger than this are skipped.
-    pub max_file_size: u64,
     /// Also scan blobs no ref reaches.
     pub all_objects: bool,
     /// Scan only what these revisions reach (all refs when empty).
@@ -71,13 +70,6 @@ pub fn project_root(repo: &gix::Repository) -> PathBuf {
     repo.workdir().unwrap_or_else(|| repo.git_dir()).to_owned()
 }
 
-/// The blobs of one scan, with what was found in each.
-#[derive(Clone, Debug)]
-struct BlobHits {
-    blob: ObjectId,
-    hits: Vec<Hit>,
-}
-
 /// Delta bases kept per repository handle: reading blobs or trees one by
 /// one in pack order, a bigger cache than gix's default 64 entries saves
 /// re-inflating the bases of long delta chains.
@@ -94,147 +86,142 @@ fn with_pack_cache(repo: &gix::ThreadSafeRepository) -> gix::Repository {
     repo
 }
 
-/// Scans the history of `repo`.
-pub fn scan(
-    engine: &Engine,
-    repo: gix::Repository,
-    options: &GitOptions,
-) -> anyhow::Result<(Findings, Summary)> {
-    let mut summary = Summary::default();
-    let started = std::time::Instant::now();
-    let progress = Progress::new(options.progress);
-    let tips = history::tips(&repo, &options.refs)?;
-    if tips.commits.is_empty()
-        && tips.trees.is_empty()
-        && tips.blobs.is_empty()
-        && !options.all_objects
-    {
-        log::warn!("the repository has no commits: nothing to scan");
+/// The history of a repository: every blob reachable from every ref (or
+/// the given ones), each read once.
+pub struct HistorySource {
+    repo: gix::ThreadSafeRepository,
+    options: GitOptions,
+    history: History,
+}
+
+impl HistorySource {
+    /// The history of `repo`, scanned as `options` say.
+    pub fn new(repo: gix::Repository, options: GitOptions) -> Self {
+        HistorySource {
+            repo: repo.into_sync(),
+            options,
+            history: History::default(),
+        }
     }
-    let repo = repo.into_sync();
-    progress.blobs(None);
-    let (walked, packed) = std::thread::scope(|scope| {
-        let walk = scope.spawn(|| {
-            let repo = with_pack_cache(&repo);
-            let mut summary = Summary::default();
-            history::enumerate(&repo, &tips, &mut summary, |n| progress.commits(n))
-                .map(|history| (history, summary))
+}
+
+impl Source for HistorySource {
+    fn produce(&mut self, sink: &dyn Sink) -> anyhow::Result<Produced> {
+        let started = std::time::Instant::now();
+        let options = &self.options;
+        let progress = Progress::new(options.progress);
+        let local = self.repo.to_thread_local();
+        let tips = history::tips(&local, &options.refs)?;
+        if tips.commits.is_empty()
+            && tips.trees.is_empty()
+            && tips.blobs.is_empty()
+            && !options.all_objects
+        {
+            log::warn!("the repository has no commits: nothing to scan");
+        }
+        progress.blobs(None);
+        let repo = &self.repo;
+        let (walked, packed) = std::thread::scope(|scope| {
+            let walk = scope.spawn(|| {
+                let repo = with_pack_cache(repo);
+                history::enumerate(&repo, &tips, sink, |n| progress.commits(n))
+            });
+            let packed = if options.read_one_by_one {
+                HashSet::default()
+            } else {
+                let threads = rayon::current_num_threads();
+                packs::read(repo, sink, threads, &progress)
+            };
+            let walked = walk
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (walked, packed)
         });
-        let packed = if options.read_one_by_one {
-            packs::Outcomes::default()
-        } else {
-            let threads = rayon::current_num_threads();
-            packs::scan(engine, &repo, options.max_file_size, threads, &progress)
-        };
-        let walked = walk
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (walked, packed)
-    });
-    let (history, walk_summary) = walked?;
-    summary.merge(&walk_summary);
-    summary.commits = history.commits.len() as u64;
-    log::info!(
-        "walked {} commits, {} trees, {} blobs and read {} blobs of the packs in {:.2?}",
-        history.commits.len(),
-        history.trees.len(),
-        history.blobs.len(),
-        packed.len(),
-        started.elapsed()
-    );
-    let mut unreachable = HashSet::default();
-    let local = repo.to_thread_local();
-    let order = pack_order(
-        &local,
-        &history,
-        options.all_objects,
-        &packed,
-        &mut unreachable,
-    )?;
-    let mut hits = Vec::new();
-    for (id, outcome) in packed {
-        if !history.blobs.contains_key(&id) {
-            if !options.all_objects || history.not_scanned.contains(&id) {
-                continue;
-            }
-            unreachable.insert(id);
+        self.history = walked?;
+        let history = &self.history;
+        log::info!(
+            "walked {} commits, {} trees, {} blobs and read {} blobs of the packs in {:.2?}",
+            history.commits.len(),
+            history.trees.len(),
+            history.blobs.len(),
+            packed.len(),
+            started.elapsed()
+        );
+        let order = pack_order(&local, history, options.all_objects, &packed)?;
+        log::info!(
+            "{} blobs left to read one by one at {:.2?}",
+            order.len(),
+            started.elapsed()
+        );
+        progress.blobs(Some(order.len() as u64));
+        read_blobs(repo, &order, sink, &progress);
+        progress.finish();
+        log::info!("scanned blobs at {:.2?}", started.elapsed());
+        Ok(Produced {
+            commits: history.commits.len() as u64,
+            earliest_per_path: !options.no_dedup,
+        })
+    }
+
+    fn keeps(&self, blob: &ObjectId) -> bool {
+        self.history.blobs.contains_key(blob)
+            || (self.options.all_objects && !self.history.not_scanned.contains(blob))
+    }
+
+    fn locate(&mut self, blobs: &HashSet<ObjectId>) -> HashMap<ObjectId, Vec<Place>> {
+        let started = std::time::Instant::now();
+        let history = &self.history;
+        let appearances = provenance::appearances(&self.repo, &history.commits, blobs);
+        log::info!(
+            "traced {} blobs with findings in {:.2?}",
+            blobs.len(),
+            started.elapsed()
+        );
+        let repo = self.repo.to_thread_local();
+        let mut locator = Locator::new(&repo, history);
+        let mut places = HashMap::default();
+        for &blob in blobs {
+            let paths: Vec<(BString, Option<usize>)> = match appearances.get(&blob) {
+                Some(found) => found
+                    .iter()
+                    .map(|a| (a.path.clone(), Some(a.commit)))
+                    .collect(),
+                None => {
+                    let path = match history.blobs.get(&blob) {
+                        Some(&index) => history.paths[index as usize].clone(),
+                        None => BString::from(format!("(unreachable blob {blob})")),
+                    };
+                    vec![(path, None)]
+                }
+            };
+            let located = paths
+                .into_iter()
+                .map(|(path, commit)| {
+                    let display = path.to_str_lossy().into_owned();
+                    Place {
+                        relative: display.clone(),
+                        display,
+                        git: Some(locator.location(blob, &path, commit)),
+                    }
+                })
+                .collect();
+            places.insert(blob, located);
         }
-        summary.merge(&outcome.summary);
-        hits.extend(outcome.hits);
+        places
     }
-    log::info!(
-        "{} blobs left to read one by one at {:.2?}",
-        order.len(),
-        started.elapsed()
-    );
-    progress.blobs(Some(order.len() as u64));
-    let (rest, scan_summary) = scan_blobs(engine, &repo, &order, options.max_file_size, &progress);
-    hits.extend(rest);
-    summary.merge(&scan_summary);
-    progress.finish();
-    log::info!("scanned blobs at {:.2?}", started.elapsed());
-    if hits.is_empty() {
-        return Ok((Findings::default(), summary));
-    }
-    let wanted: HashSet<ObjectId> = hits.iter().map(|b| b.blob).collect();
-    let appearances = provenance::appearances(&repo, &history.commits, &wanted);
-    log::info!(
-        "traced {} blobs with findings at {:.2?}",
-        wanted.len(),
-        started.elapsed()
-    );
-    let repo = repo.to_thread_local();
-    let mut context = Locator::new(&repo, &history);
-    let mut scanner = ChunkScanner::new(engine);
-    for blob_hits in &hits {
-        let places = match appearances.get(&blob_hits.blob) {
-            Some(places) => places
-                .iter()
-                .map(|a| (a.path.clone(), Some(a.commit)))
-                .collect(),
-            None => {
-                let path = if unreachable.contains(&blob_hits.blob) {
-                    BString::from(format!("(unreachable blob {})", blob_hits.blob))
-                } else {
-                    history.paths[history.blobs[&blob_hits.blob] as usize].clone()
-                };
-                vec![(path, None)]
-            }
-        };
-        for (path, commit) in places {
-            let display = path.to_str_lossy().into_owned();
-            let git = context.location(blob_hits.blob, &path, commit);
-            for hit in &blob_hits.hits {
-                scanner.add(
-                    hit,
-                    Origin {
-                        display: &display,
-                        relative: &display,
-                    },
-                    Some(git.clone()),
-                );
-            }
-        }
-    }
-    let (mut found, located) = scanner.finish();
-    summary.merge(&located);
-    if !options.no_dedup {
-        found = found.earliest_per_path();
-    }
-    Ok((found, summary))
 }
 
 /// Orders the blobs left to scan (those `covered` by the pass over the
 /// packs are not) by their position in the packs, so each thread
 /// reads neighbouring pack regions and delta bases stay in cache. With
-/// `all_objects`, blobs no ref reaches are added (and remembered).
+/// `all_objects`, blobs no ref reaches are added.
 fn pack_order(
     repo: &gix::Repository,
     history: &History,
     all_objects: bool,
-    covered: &packs::Outcomes,
-    unreachable: &mut HashSet<ObjectId>,
+    covered: &HashSet<ObjectId>,
 ) -> anyhow::Result<Vec<ObjectId>> {
+    let mut unreachable = HashSet::default();
     let blobs = &history.blobs;
     use gix::odb::store::iter::Ordering;
     let mut order = Vec::with_capacity(blobs.len());
@@ -251,7 +238,7 @@ fn pack_order(
     };
     for id in iter {
         let Ok(id) = id else { continue };
-        if covered.contains_key(&id) {
+        if covered.contains(&id) {
             continue;
         }
         if blobs.contains_key(&id) {
@@ -274,7 +261,7 @@ fn pack_order(
     // Reachable blobs the object database does not list (a partial clone's
     // promised objects): try them anyway, so that they are counted missing.
     for id in blobs.keys() {
-        if !placed.contains(id) && !covered.contains_key(id) {
+        if !placed.contains(id) && !covered.contains(id) {
             order.push(*id);
         }
     }
@@ -284,67 +271,55 @@ fn pack_order(
 /// Blobs a thread reads in a row: large enough to keep pack reads local.
 const CHUNK: usize = 256;
 
-/// Reads and matches every blob, in parallel.
-fn scan_blobs(
-    engine: &Engine,
+/// Reads every blob of `order` and hands it over, in parallel.
+fn read_blobs(
     repo: &gix::ThreadSafeRepository,
     order: &[ObjectId],
-    max_size: u64,
+    sink: &dyn Sink,
     progress: &Progress,
-) -> (Vec<BlobHits>, Summary) {
-    let results: Vec<(Vec<BlobHits>, Summary)> = order
-        .par_chunks(CHUNK)
-        .map_init(
-            || (with_pack_cache(repo), ChunkScanner::new(engine), Vec::new()),
-            |(repo, scanner, buf), chunk| {
-                let mut found = Vec::new();
-                let mut bytes = 0;
-                for id in chunk {
-                    bytes += scan_blob(repo, scanner, buf, *id, max_size, &mut found);
+) {
+    order.par_chunks(CHUNK).for_each_init(
+        || (with_pack_cache(repo), Vec::new()),
+        |(repo, buf), chunk| {
+            let mut bytes = 0;
+            for &id in chunk {
+                let name = format!("blob {id}");
+                if read_blob(repo, id, &name, sink, buf) {
+                    bytes += buf.len() as u64;
+                    sink.input(Input {
+                        bytes: buf,
+                        name: &name,
+                        place: None,
+                        blob: Some(id),
+                        base: None,
+                    });
                 }
-                progress.scanned(chunk.len() as u64, bytes);
-                let summary = std::mem::take(&mut scanner.summary);
-                (found, summary)
-            },
-        )
-        .collect();
-    let mut all = Vec::new();
-    let mut summary = Summary::default();
-    for (found, part) in results {
-        all.extend(found);
-        summary.merge(&part);
-    }
-    (all, summary)
+            }
+            progress.scanned(chunk.len() as u64, bytes);
+        },
+    );
 }
 
-/// Reads blob `id` into `buf`, unless it is larger than `max_size`,
-/// missing or unreadable: then says so (naming it `name`), counts it, and
-/// returns false.
+/// Reads blob `id` into `buf`, unless it is larger than the sink's size
+/// limit, missing or unreadable: then says so (naming it `name`), counts
+/// it, and returns false.
 fn read_blob(
     repo: &gix::Repository,
     id: ObjectId,
     name: &str,
-    max_size: u64,
+    sink: &dyn Sink,
     buf: &mut Vec<u8>,
-    scanner: &mut ChunkScanner<'_>,
 ) -> bool {
     buf.clear();
     if id == ObjectId::empty_blob(repo.object_hash()) {
         return true;
     }
     match repo.find_header(id) {
-        Ok(header) if header.size() > max_size => {
-            log::warn!(
-                "{name}: skipped: {} bytes, larger than --max-file-size ({max_size})",
-                header.size()
-            );
-            scanner.skip(SkipReason::TooLarge);
-            return false;
-        }
+        Ok(header) if !sink.fits(header.size(), name) => return false,
         Ok(_) => {}
         Err(err) => {
             log::warn!("{name}: skipped: blob {id} is missing ({err})");
-            scanner.skip(SkipReason::Missing);
+            sink.skip(SkipReason::Missing);
             return false;
         }
     }
@@ -352,43 +327,15 @@ fn read_blob(
         Ok(Some(_)) => true,
         Ok(None) => {
             log::warn!("{name}: skipped: blob {id} is missing");
-            scanner.skip(SkipReason::Missing);
+            sink.skip(SkipReason::Missing);
             false
         }
         Err(err) => {
             log::warn!("{name}: skipped: blob {id} cannot be read: {err}");
-            scanner.skip(SkipReason::Unreadable);
+            sink.skip(SkipReason::Unreadable);
             false
         }
     }
-}
-
-/// First line of a Git LFS pointer file.
-pub(crate) const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
-
-/// Reads and matches one blob; returns the bytes read.
-fn scan_blob(
-    repo: &gix::Repository,
-    scanner: &mut ChunkScanner<'_>,
-    buf: &mut Vec<u8>,
-    id: ObjectId,
-    max_size: u64,
-    found: &mut Vec<BlobHits>,
-) -> u64 {
-    if !read_blob(repo, id, &format!("blob {id}"), max_size, buf, scanner) {
-        return 0;
-    }
-    let data = buf.as_slice();
-    if data.starts_with(LFS_POINTER) {
-        scanner.skip(SkipReason::LfsPointer);
-        return data.len() as u64;
-    }
-    let mut hits = Vec::new();
-    scanner.hits(data, &id.to_string(), &mut hits);
-    if !hits.is_empty() {
-        found.push(BlobHits { blob: id, hits });
-    }
-    data.len() as u64
 }
 
 /// Commit details and HEAD lookups for building locations.

@@ -1,5 +1,5 @@
-//! One pass over the packs: every object decoded once, blobs matched as they
-//! come.
+//! One pass over the packs: every object decoded once, each blob handed to
+//! the sink as it comes.
 //!
 //! Reading blobs one by one resolves each delta chain from its end: a base
 //! shared by a hundred versions of a file is inflated again and again
@@ -19,35 +19,21 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use gix::ObjectId;
-use gix::hashtable::HashMap;
+use gix::hashtable::HashSet;
 use gix::odb::pack;
 
-use super::{BlobHits, LFS_POINTER, Progress};
-use crate::matcher::Engine;
-use crate::scan::{ChunkScanner, SkipReason, Summary};
-
-/// What matching one blob did to the counts.
-#[derive(Clone, Debug, Default)]
-pub struct BlobOutcome {
-    /// The counts of this blob alone.
-    pub summary: Summary,
-    /// What was found in it.
-    pub hits: Option<BlobHits>,
-}
-
-/// The blobs the pass read, by id.
-pub type Outcomes = HashMap<ObjectId, BlobOutcome>;
+use super::Progress;
+use crate::source::{Input, Sink};
 
 /// Reads every pack of the repository's object directory in one pass each
-/// and matches every blob in them.
-pub fn scan(
-    engine: &Engine,
+/// and hands every blob in them to `sink`; returns the blobs handed over.
+pub fn read(
     repo: &gix::ThreadSafeRepository,
-    max_size: u64,
+    sink: &dyn Sink,
     threads: usize,
     progress: &Progress,
-) -> Outcomes {
-    let mut outcomes = Outcomes::default();
+) -> HashSet<ObjectId> {
+    let mut read = HashSet::default();
     let hash = repo.to_thread_local().object_hash();
     for index in pack_indices(&repo.objects_dir().join("pack")) {
         let bundle = match pack::Bundle::at(&index, hash) {
@@ -57,16 +43,16 @@ pub fn scan(
                 continue;
             }
         };
-        if let Some(size) = largest_base(&bundle).filter(|&s| s > max_size) {
+        if let Some(size) = largest_base(&bundle).filter(|&s| s > sink.max_size()) {
             log::info!(
                 "{}: holds an object of {size} bytes, over --max-file-size: read object by object",
                 index.display()
             );
             continue;
         }
-        scan_pack(engine, &bundle, max_size, threads, progress, &mut outcomes);
+        read_pack(&bundle, sink, threads, progress, &mut read);
     }
-    outcomes
+    read
 }
 
 /// The `.idx` files of a pack directory, sorted (none if it cannot be read).
@@ -97,23 +83,20 @@ fn largest_base(bundle: &pack::Bundle) -> Option<u64> {
 }
 
 /// Traverses one pack's delta tree on `threads` threads.
-fn scan_pack(
-    engine: &Engine,
+fn read_pack(
     bundle: &pack::Bundle,
-    max_size: u64,
+    sink: &dyn Sink,
     threads: usize,
     progress: &Progress,
-    outcomes: &mut Outcomes,
+    read: &mut HashSet<ObjectId>,
 ) {
     let results = Mutex::new(Vec::new());
-    let worker = Worker {
-        scanner: ChunkScanner::new(engine),
+    let mut worker = Worker {
+        sink,
         done: Vec::new(),
         results: &results,
-        max_size,
         progress,
     };
-    let mut worker = worker;
     let processor =
         move |kind, data: &[u8], entry: &pack::index::Entry, _: &dyn gix::progress::Progress| {
             worker.object(kind, data, entry.oid);
@@ -141,28 +124,24 @@ fn scan_pack(
         );
     }
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    for (id, outcome) in results.into_iter().flatten() {
-        outcomes.entry(id).or_insert(outcome);
-    }
+    read.extend(results.into_iter().flatten());
 }
 
 /// The per-thread state of the traversal. Each clone is a fresh worker for
-/// another thread; a worker hands its results over when it is dropped.
+/// another thread; a worker hands its list of blobs over when it is dropped.
 struct Worker<'a> {
-    scanner: ChunkScanner<'a>,
-    done: Vec<(ObjectId, BlobOutcome)>,
-    results: &'a Mutex<Vec<Vec<(ObjectId, BlobOutcome)>>>,
-    max_size: u64,
+    sink: &'a dyn Sink,
+    done: Vec<ObjectId>,
+    results: &'a Mutex<Vec<Vec<ObjectId>>>,
     progress: &'a Progress,
 }
 
 impl Clone for Worker<'_> {
     fn clone(&self) -> Self {
         Worker {
-            scanner: ChunkScanner::new(self.scanner.engine()),
+            sink: self.sink,
             done: Vec::new(),
             results: self.results,
-            max_size: self.max_size,
             progress: self.progress,
         }
     }
@@ -182,37 +161,27 @@ impl Drop for Worker<'_> {
 }
 
 impl Worker<'_> {
-    /// Matches `data` if it is a blob, as the one-by-one reader would.
+    /// Hands `data` over if it is a blob.
     fn object(&mut self, kind: gix::object::Kind, data: &[u8], id: ObjectId) {
         if kind != gix::object::Kind::Blob {
             return;
         }
-        let mut summary = Summary::default();
-        let mut hits = Vec::new();
-        if data.len() as u64 > self.max_size {
-            log::warn!(
-                "blob {id}: skipped: {} bytes, larger than --max-file-size ({})",
-                data.len(),
-                self.max_size
-            );
-            summary.skip(SkipReason::TooLarge);
-        } else if data.starts_with(LFS_POINTER) {
-            summary.skip(SkipReason::LfsPointer);
-        } else {
-            let before = std::mem::take(&mut self.scanner.summary);
-            self.scanner.hits(data, &id.to_string(), &mut hits);
-            summary = std::mem::replace(&mut self.scanner.summary, before);
-        }
+        let name = format!("blob {id}");
+        self.sink.input(Input {
+            bytes: data,
+            name: &name,
+            place: None,
+            blob: Some(id),
+            base: None,
+        });
         self.progress.scanned(1, data.len() as u64);
-        let hits = (!hits.is_empty()).then_some(BlobHits { blob: id, hits });
-        self.done.push((id, BlobOutcome { summary, hits }));
+        self.done.push(id);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{Allowlist, RuleSet};
 
     fn git(dir: &Path, args: &[&str]) {
         let status = std::process::Command::new("git")
@@ -252,18 +221,47 @@ mod tests {
         let repo = gix::open_opts(dir.path(), gix::open::Options::isolated())
             .unwrap()
             .into_sync();
-        let rules = RuleSet::builtin().unwrap();
-        let engine = Engine::new(&rules, Allowlist::default());
         let progress = Progress::new(false);
-        let outcomes = scan(&engine, &repo, 1 << 20, 2, &progress);
-        assert_eq!(outcomes.len(), 30, "one outcome per version of the file");
-        assert!(
-            outcomes
-                .values()
-                .all(|o| o.summary.inputs_scanned == 1 && o.hits.is_none())
-        );
+        let sink = Counter::new(1 << 20);
+        let read = read(&repo, &sink, 2, &progress);
+        assert_eq!(read.len(), 30, "one blob per version of the file");
+        let seen = sink.seen.into_inner().unwrap();
+        assert_eq!(seen.len(), 30, "each handed over once");
+        assert!(seen.iter().all(|id| read.contains(id)));
         // The last version is over 100 bytes: with a smaller limit the pack
         // holds an object over it, and is left to the one-by-one reader.
-        assert!(scan(&engine, &repo, 100, 2, &progress).is_empty());
+        let sink = Counter::new(100);
+        assert!(super::read(&repo, &sink, 2, &progress).is_empty());
+        assert!(sink.seen.into_inner().unwrap().is_empty());
+    }
+
+    /// A sink that lists the blobs it is given.
+    struct Counter {
+        limit: u64,
+        seen: Mutex<Vec<ObjectId>>,
+    }
+
+    impl Counter {
+        fn new(limit: u64) -> Self {
+            Counter {
+                limit,
+                seen: Mutex::new(Vec::new()),
+            }
+        }
+    }
+
+    impl Sink for Counter {
+        fn max_size(&self) -> u64 {
+            self.limit
+        }
+        fn too_large(&self, _: &str, _: u64) {}
+        fn wants_path(&self, _: &str, _: &str) -> bool {
+            true
+        }
+        fn input(&self, input: Input<'_>) {
+            assert!(input.place.is_none() && input.base.is_none());
+            self.seen.lock().unwrap().push(input.blob.unwrap());
+        }
+        fn skip(&self, _: crate::source::SkipReason) {}
     }
 }

@@ -1,0 +1,262 @@
+//! The scan driver: the one [`Sink`] every source hands its inputs to.
+//!
+//! Per input it does, in this order and nowhere else: the size check, Git
+//! LFS pointers, binary and UTF-16 detection, matching with decoding (all
+//! three in [`ChunkScanner::hits`]), the added-lines filter for changes,
+//! and suppression ([`crate::suppress`]). Workers (a matcher each, with
+//! its scratch space) are kept in a small pool and lent to whichever thread
+//! hands over an input, so sources may produce from their own threads
+//! (gix's pack traversal, a directory walk, rayon) without the driver
+//! knowing which. Results are merged once, at the end.
+//!
+//! A git blob handed over without a place (a history scan reads whole
+//! packs before its walk knows which blobs a ref reaches) is kept aside
+//! with its counts and hits; [`Driver::finish`] keeps those the source
+//! [`keeps`](Source::keeps) and asks it to [`locate`](Source::locate) the
+//! ones with hits.
+
+use std::ops::Range;
+use std::sync::Mutex;
+
+use gix::ObjectId;
+use gix::hashtable::{HashMap, HashSet};
+
+use crate::finding::Findings;
+use crate::matcher::Engine;
+use crate::scan::{ChunkScanner, Hit, Origin, Summary};
+use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
+use crate::suppress::Suppression;
+
+/// First line of a Git LFS pointer file.
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+
+/// The sink of a scan.
+pub struct Driver<'e> {
+    engine: &'e Engine,
+    suppression: &'e Suppression,
+    max_size: u64,
+    idle: Mutex<Vec<Worker<'e>>>,
+}
+
+/// One thread's scanning state while it holds it.
+struct Worker<'e> {
+    scanner: ChunkScanner<'e>,
+    hits: Vec<Hit>,
+    /// Blobs handed over without a place.
+    unplaced: Vec<Unplaced>,
+}
+
+/// A blob handed over without a place: what it counted and what it holds.
+struct Unplaced {
+    blob: ObjectId,
+    summary: Summary,
+    hits: Vec<Hit>,
+}
+
+impl<'e> Driver<'e> {
+    /// A driver that matches with `engine`, drops what `suppression`
+    /// suppresses, and skips inputs over `max_size` bytes.
+    pub fn new(engine: &'e Engine, suppression: &'e Suppression, max_size: u64) -> Self {
+        Driver {
+            engine,
+            suppression,
+            max_size,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `source` through the driver: its findings and counts.
+    pub fn scan(self, source: &mut dyn Source) -> anyhow::Result<(Findings, Summary)> {
+        let produced = source.produce(&self)?;
+        Ok(self.finish(source, &produced))
+    }
+
+    /// Merges the workers' results; keeps and locates the blobs handed over
+    /// without a place.
+    fn finish(self, source: &mut dyn Source, produced: &Produced) -> (Findings, Summary) {
+        let workers = self.idle.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut located = ChunkScanner::with_suppression(self.engine, self.suppression);
+        let mut unplaced: HashMap<ObjectId, Unplaced> = HashMap::default();
+        let mut findings = Findings::default();
+        let mut summary = Summary::default();
+        for worker in workers {
+            let (found, counts) = worker.scanner.finish();
+            findings.merge(found);
+            summary.merge(&counts);
+            for blob in worker.unplaced {
+                unplaced.entry(blob.blob).or_insert(blob);
+            }
+        }
+        unplaced.retain(|id, _| source.keeps(id));
+        let with_hits: HashSet<ObjectId> = unplaced
+            .values()
+            .filter(|b| !b.hits.is_empty())
+            .map(|b| b.blob)
+            .collect();
+        let places = if with_hits.is_empty() {
+            HashMap::default()
+        } else {
+            source.locate(&with_hits)
+        };
+        // In pack order, as the blobs were read: the order findings'
+        // locations are added in does not matter, they are sorted.
+        for blob in unplaced.values() {
+            summary.merge(&blob.summary);
+            for place in places.get(&blob.blob).into_iter().flatten() {
+                for hit in &blob.hits {
+                    located.add(hit, origin(place), place.git.clone());
+                }
+            }
+        }
+        let (found, counts) = located.finish();
+        findings.merge(found);
+        summary.merge(&counts);
+        summary.commits = produced.commits;
+        if produced.earliest_per_path {
+            findings = findings.earliest_per_path();
+        }
+        (findings, summary)
+    }
+
+    /// Lends a worker to the calling thread.
+    fn with_worker<T>(&self, f: impl FnOnce(&mut Worker<'e>) -> T) -> T {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut worker = idle.unwrap_or_else(|| Worker {
+            scanner: ChunkScanner::with_suppression(self.engine, self.suppression),
+            hits: Vec::new(),
+            unplaced: Vec::new(),
+        });
+        let out = f(&mut worker);
+        self.idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(worker);
+        out
+    }
+}
+
+fn origin(place: &Place) -> Origin<'_> {
+    Origin {
+        display: &place.display,
+        relative: &place.relative,
+    }
+}
+
+impl Sink for Driver<'_> {
+    fn max_size(&self) -> u64 {
+        self.max_size
+    }
+
+    fn too_large(&self, name: &str, size: u64) {
+        log::warn!(
+            "{name}: skipped: {size} bytes, larger than --max-file-size ({} bytes)",
+            self.max_size
+        );
+        self.skip(SkipReason::TooLarge);
+    }
+
+    fn wants_path(&self, relative: &str, name: &str) -> bool {
+        if self.suppression.allows_file(relative) {
+            log::debug!("{name}: skipped: allowlisted path");
+            self.skip(SkipReason::Allowlisted);
+            return false;
+        }
+        true
+    }
+
+    fn input(&self, input: Input<'_>) {
+        self.with_worker(|worker| match (input.place, input.blob) {
+            (None, Some(blob)) => {
+                let before = std::mem::take(&mut worker.scanner.summary);
+                let hits = worker.scan(&input, self.max_size).to_vec();
+                let summary = std::mem::replace(&mut worker.scanner.summary, before);
+                worker.unplaced.push(Unplaced {
+                    blob,
+                    summary,
+                    hits,
+                });
+            }
+            (place, _) => {
+                worker.scan(&input, self.max_size);
+                if let Some(place) = place {
+                    for hit in &worker.hits {
+                        worker.scanner.add(hit, origin(place), place.git.clone());
+                    }
+                }
+            }
+        });
+    }
+
+    fn skip(&self, reason: SkipReason) {
+        self.with_worker(|worker| worker.scanner.skip(reason));
+    }
+}
+
+impl Worker<'_> {
+    /// Checks and matches one input; its reportable hits.
+    fn scan(&mut self, input: &Input<'_>, max_size: u64) -> &[Hit] {
+        self.hits.clear();
+        let bytes = input.bytes;
+        if bytes.len() as u64 > max_size {
+            log::warn!(
+                "{}: skipped: {} bytes, larger than --max-file-size ({max_size} bytes)",
+                input.name,
+                bytes.len()
+            );
+            self.scanner.skip(SkipReason::TooLarge);
+            return &self.hits;
+        }
+        if input.blob.is_some() && bytes.starts_with(LFS_POINTER) {
+            self.scanner.skip(SkipReason::LfsPointer);
+            return &self.hits;
+        }
+        self.scanner.hits(bytes, input.name, &mut self.hits);
+        if let Some(base) = input.base
+            && !self.hits.is_empty()
+        {
+            let added = added_lines(base, bytes);
+            self.hits.retain(|hit| touches(&added, hit));
+        }
+        &self.hits
+    }
+}
+
+/// 1-based line ranges (end exclusive) of `new` that `old` does not have.
+pub fn added_lines(old: &[u8], new: &[u8]) -> Vec<Range<usize>> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .deadline(deadline)
+        .diff_lines(old, new)
+        .ops()
+        .iter()
+        .filter_map(|op| match *op {
+            similar::DiffOp::Insert {
+                new_index, new_len, ..
+            }
+            | similar::DiffOp::Replace {
+                new_index, new_len, ..
+            } => Some(new_index + 1..new_index + 1 + new_len),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a hit spans any added line.
+fn touches(added: &[Range<usize>], hit: &Hit) -> bool {
+    added
+        .iter()
+        .any(|r| r.start <= hit.end_line && hit.line < r.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_lines_of_an_edit() {
+        assert_eq!(added_lines(b"a\nb\nc\n", b"a\nB\nc\nd\n"), vec![2..3, 4..5]);
+        assert_eq!(added_lines(b"", b"x\ny\n"), vec![1..3]);
+        assert!(added_lines(b"same\n", b"same\n").is_empty());
+    }
+}

@@ -1,0 +1,281 @@
+//! The scan plan: what to scan and how, settled from the request (the
+//! command line, or any other caller), the configuration file and the
+//! defaults, before anything is read; then [`ScanPlan::run`].
+//!
+//! Planning checks everything that can be wrong before a scan starts
+//! (paths, flags that need a repository, the configuration, the ignore
+//! file, the baseline), so a scan either runs to the end or does not start.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::config::{CONFIG_FILE, Config, IGNORE_FILE, read_ignore_file};
+use crate::driver::Driver;
+use crate::finding::Finding;
+use crate::matcher::Engine;
+use crate::rules::Confidence;
+use crate::scan::Summary;
+use crate::source::fs::{Files, FsOptions, Stdin};
+use crate::source::git::{self, Changes, GitOptions, HistorySource};
+use crate::source::{self, Source};
+use crate::suppress::Suppression;
+
+/// Default minimum confidence: test keys, documented examples and weak
+/// generic matches are left out unless asked for.
+pub const DEFAULT_MIN_CONFIDENCE: Confidence = Confidence::Medium;
+
+/// Default size limit of one input.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+/// What a caller asks for; everything not given comes from the
+/// configuration file or the defaults.
+#[derive(Clone, Debug, Default)]
+pub struct ScanRequest {
+    /// What to scan: a repository, directories, files, or `-` (stdin).
+    pub paths: Vec<PathBuf>,
+    /// Scan files even in a repository.
+    pub no_git: bool,
+    /// Git: what the index adds.
+    pub staged: bool,
+    /// Git: what the commits of `BASE..HEAD` add.
+    pub range: Option<String>,
+    /// Git: also blobs no ref reaches.
+    pub all_objects: bool,
+    /// Git: only what these revisions reach.
+    pub refs: Vec<String>,
+    /// Git: every blob version, not only the earliest per path.
+    pub no_dedup: bool,
+    /// A configuration file instead of `.leakhound.yml` at the root.
+    pub config: Option<PathBuf>,
+    /// A baseline whose findings are not reported again.
+    pub baseline: Option<PathBuf>,
+    /// Size limit of one input.
+    pub max_file_size: Option<u64>,
+    /// Match decoded text too (`None`: the configuration says).
+    pub no_decode: bool,
+    /// Minimum confidence reported.
+    pub min_confidence: Option<Confidence>,
+    /// Scan files that ignore files exclude.
+    pub no_ignore: bool,
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+    /// Show progress on stderr.
+    pub progress: bool,
+}
+
+/// What is scanned.
+pub enum Target {
+    /// Standard input.
+    Stdin,
+    /// Files and directory trees.
+    Files(Vec<PathBuf>),
+    /// The history of a repository.
+    History(gix::Repository, GitOptions),
+    /// What the commits of a range add.
+    Range(gix::Repository, String),
+    /// What the index adds.
+    Staged(gix::Repository),
+}
+
+/// A scan, ready to run.
+pub struct ScanPlan {
+    /// What is scanned.
+    pub target: Target,
+    /// Where relative paths, the configuration and the ignore file are.
+    pub root: PathBuf,
+    /// The rules and the matcher's filters.
+    pub engine: Engine,
+    /// What is not reported.
+    pub suppression: Suppression,
+    /// Size limit of one input.
+    pub max_file_size: u64,
+    /// Honour ignore files in directory walks.
+    pub respect_ignore: bool,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+/// A finished scan.
+pub struct Outcome {
+    /// The findings, sorted, at or above the minimum confidence.
+    pub findings: Vec<Finding>,
+    /// What the scan did.
+    pub summary: Summary,
+}
+
+impl ScanPlan {
+    /// Settles a request into a plan, or says what is wrong with it.
+    pub fn new(request: &ScanRequest) -> anyhow::Result<ScanPlan> {
+        let paths = if request.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            request.paths.clone()
+        };
+        let path = &paths[0];
+        let stdin = path.as_os_str() == "-";
+        if stdin && paths.len() > 1 {
+            bail!("`-` (standard input) cannot be scanned together with other paths");
+        }
+        for p in &paths {
+            if !stdin && !p.exists() && !p.is_symlink() {
+                bail!("cannot scan '{}': no such file or directory", p.display());
+            }
+        }
+        // Several paths (say, the file names a pre-commit framework passes)
+        // are scanned as files.
+        let repo = if stdin || request.no_git || paths.len() > 1 || !path.is_dir() {
+            None
+        } else {
+            git::open(path)?
+        };
+        let git_only = request.staged
+            || request.range.is_some()
+            || request.all_objects
+            || !request.refs.is_empty()
+            || request.no_dedup;
+        if repo.is_none() && git_only {
+            bail!(
+                "--staged, --range, --all-objects, --ref and --no-dedup need a git repository; '{}' is not one",
+                path.display()
+            );
+        }
+        let root = match (&repo, stdin) {
+            (Some(repo), _) => git::project_root(repo),
+            (None, true) => source::project_root(Path::new(".")),
+            (None, false) => source::project_root(path),
+        };
+        let config = load_config(request.config.as_deref(), &root)?;
+        let max_file_size = request
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+        let suppression = suppression(request, &config, &root)?;
+        let decode = !request.no_decode && config.decode.unwrap_or(true);
+        let engine = Engine::new(&config.rules, config.allowlist).with_decoding(decode);
+        let target = match repo {
+            Some(repo) if request.staged => Target::Staged(repo),
+            Some(repo) if request.range.is_some() => {
+                Target::Range(repo, request.range.clone().unwrap_or_default())
+            }
+            Some(repo) => Target::History(
+                repo,
+                GitOptions {
+                    all_objects: request.all_objects,
+                    refs: request.refs.clone(),
+                    no_dedup: request.no_dedup,
+                    progress: request.progress,
+                    read_one_by_one: false,
+                },
+            ),
+            None if stdin => Target::Stdin,
+            None => Target::Files(paths),
+        };
+        Ok(ScanPlan {
+            target,
+            root,
+            engine,
+            suppression,
+            max_file_size,
+            respect_ignore: !request.no_ignore,
+            threads: request.threads.unwrap_or(0),
+        })
+    }
+
+    /// Runs the scan on its own pool of worker threads.
+    pub fn run(self) -> anyhow::Result<Outcome> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads)
+            .build()
+            .context("cannot start worker threads")?;
+        let driver = Driver::new(&self.engine, &self.suppression, self.max_file_size);
+        let (findings, mut summary) = pool.install(|| -> anyhow::Result<_> {
+            match self.target {
+                Target::Staged(ref repo) => match Changes::staged(repo)? {
+                    Some(mut changes) => driver.scan(&mut changes),
+                    None => {
+                        log::warn!("nothing is staged: no changes to scan");
+                        Ok(Default::default())
+                    }
+                },
+                Target::Range(ref repo, ref spec) => driver.scan(&mut Changes::range(repo, spec)?),
+                Target::History(repo, options) => {
+                    driver.scan(&mut HistorySource::new(repo, options))
+                }
+                Target::Stdin => driver.scan(&mut Stdin {
+                    reader: std::io::stdin().lock(),
+                }),
+                Target::Files(paths) => {
+                    let options = FsOptions {
+                        root: self.root.clone(),
+                        respect_ignore: self.respect_ignore,
+                    };
+                    driver.scan(&mut Files { paths, options })
+                }
+            }
+        })?;
+        let findings = self
+            .suppression
+            .confident_enough(findings.into_sorted(), &mut summary);
+        summary.findings = findings.len();
+        summary.locations = findings.iter().map(|f| f.locations.len()).sum();
+        Ok(Outcome { findings, summary })
+    }
+}
+
+/// Scans `source` with `engine` and `suppression`: findings sorted and at
+/// or above the minimum confidence, and the summary.
+pub fn scan_source(
+    engine: &Engine,
+    suppression: &Suppression,
+    max_file_size: u64,
+    source: &mut dyn Source,
+) -> anyhow::Result<Outcome> {
+    let driver = Driver::new(engine, suppression, max_file_size);
+    let (findings, mut summary) = driver.scan(source)?;
+    let findings = suppression.confident_enough(findings.into_sorted(), &mut summary);
+    summary.findings = findings.len();
+    summary.locations = findings.iter().map(|f| f.locations.len()).sum();
+    Ok(Outcome { findings, summary })
+}
+
+fn load_config(explicit: Option<&Path>, root: &Path) -> anyhow::Result<Config> {
+    let config = match explicit {
+        Some(path) => Config::load(path)?,
+        None => {
+            let path = root.join(CONFIG_FILE);
+            if path.is_file() {
+                Config::load(&path)?
+            } else {
+                Config::builtin()?
+            }
+        }
+    };
+    if let Some(file) = &config.file {
+        log::info!("using configuration {}", file.display());
+    }
+    Ok(config)
+}
+
+/// The suppressions of a scan: the configuration's allowlisted paths, the
+/// ignore file at the root, the baseline, the minimum confidence.
+fn suppression(request: &ScanRequest, config: &Config, root: &Path) -> anyhow::Result<Suppression> {
+    let mut fingerprints = std::collections::HashSet::new();
+    let ignore_file = root.join(IGNORE_FILE);
+    if ignore_file.is_file() {
+        fingerprints = read_ignore_file(&ignore_file)
+            .with_context(|| format!("cannot read {}", ignore_file.display()))?;
+    }
+    if let Some(path) = &request.baseline {
+        fingerprints
+            .extend(crate::baseline::read(path).map_err(|e| anyhow::anyhow!("--baseline {e}"))?);
+    }
+    Ok(Suppression {
+        paths: config.allowlist.paths.clone(),
+        fingerprints,
+        min_confidence: request
+            .min_confidence
+            .or(config.min_confidence)
+            .unwrap_or(DEFAULT_MIN_CONFIDENCE),
+    })
+}
