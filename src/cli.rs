@@ -125,6 +125,12 @@ pub struct ScanArgs {
     /// match what they hide (UTF-16 files are still decoded).
     #[arg(long)]
     pub no_decode: bool,
+
+    /// Search every block of every input again instead of remembering
+    /// blocks already searched in another version of a file (slower; the
+    /// same findings: for comparisons).
+    #[arg(long, hide = true)]
+    pub no_memo: bool,
     /// Skip inputs larger than this (bytes; K, M, G suffixes) [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,

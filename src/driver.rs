@@ -16,13 +16,13 @@
 //! ones with hits.
 
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use gix::ObjectId;
 use gix::hashtable::{HashMap, HashSet};
 
 use crate::finding::Findings;
-use crate::matcher::Engine;
+use crate::matcher::{Engine, Memo};
 use crate::scan::{ChunkScanner, Hit, Origin, Summary};
 use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
 use crate::suppress::Suppression;
@@ -35,6 +35,7 @@ pub struct Driver<'e> {
     engine: &'e Engine,
     suppression: &'e Suppression,
     max_size: u64,
+    memo: Option<Arc<Memo>>,
     idle: Mutex<Vec<Worker<'e>>>,
 }
 
@@ -61,8 +62,16 @@ impl<'e> Driver<'e> {
             engine,
             suppression,
             max_size,
+            memo: Some(Arc::default()),
             idle: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Turns the block memo (see [`crate::matcher::memo`]) on or off; it
+    /// is on by default. Findings are the same either way.
+    pub fn with_memo(mut self, on: bool) -> Self {
+        self.memo = on.then(Arc::default);
+        self
     }
 
     /// Runs `source` through the driver: its findings and counts.
@@ -121,10 +130,16 @@ impl<'e> Driver<'e> {
     /// Lends a worker to the calling thread.
     fn with_worker<T>(&self, f: impl FnOnce(&mut Worker<'e>) -> T) -> T {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut worker = idle.unwrap_or_else(|| Worker {
-            scanner: ChunkScanner::with_suppression(self.engine, self.suppression),
-            hits: Vec::new(),
-            unplaced: Vec::new(),
+        let mut worker = idle.unwrap_or_else(|| {
+            let mut scanner = ChunkScanner::with_suppression(self.engine, self.suppression);
+            if let Some(memo) = &self.memo {
+                scanner = scanner.with_memo(memo.clone());
+            }
+            Worker {
+                scanner,
+                hits: Vec::new(),
+                unplaced: Vec::new(),
+            }
         });
         let out = f(&mut worker);
         self.idle

@@ -62,6 +62,9 @@ pub struct ScanRequest {
     pub threads: Option<usize>,
     /// Show progress on stderr.
     pub progress: bool,
+    /// Search every block of every input, without the block memo (slower;
+    /// the same findings).
+    pub no_memo: bool,
 }
 
 /// What is scanned.
@@ -94,6 +97,8 @@ pub struct ScanPlan {
     pub respect_ignore: bool,
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// Remember blocks of lines already searched.
+    pub memo: bool,
 }
 
 /// A finished scan.
@@ -179,6 +184,7 @@ impl ScanPlan {
             max_file_size,
             respect_ignore: !request.no_ignore,
             threads: request.threads.unwrap_or(0),
+            memo: !request.no_memo,
         })
     }
 
@@ -188,7 +194,8 @@ impl ScanPlan {
             .num_threads(self.threads)
             .build()
             .context("cannot start worker threads")?;
-        let driver = Driver::new(&self.engine, &self.suppression, self.max_file_size);
+        let driver =
+            Driver::new(&self.engine, &self.suppression, self.max_file_size).with_memo(self.memo);
         let (findings, mut summary) = pool.install(|| -> anyhow::Result<_> {
             match self.target {
                 Target::Staged(ref repo) => match Changes::staged(repo)? {
@@ -223,15 +230,17 @@ impl ScanPlan {
     }
 }
 
-/// Scans `source` with `engine` and `suppression`: findings sorted and at
-/// or above the minimum confidence, and the summary.
+/// Scans `source` with `engine` and `suppression`, with or without the
+/// block memo: findings sorted and at or above the minimum confidence, and
+/// the summary.
 pub fn scan_source(
     engine: &Engine,
     suppression: &Suppression,
     max_file_size: u64,
+    memo: bool,
     source: &mut dyn Source,
 ) -> anyhow::Result<Outcome> {
-    let driver = Driver::new(engine, suppression, max_file_size);
+    let driver = Driver::new(engine, suppression, max_file_size).with_memo(memo);
     let (findings, mut summary) = driver.scan(source)?;
     let findings = suppression.confident_enough(findings.into_sorted(), &mut summary);
     summary.findings = findings.len();

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -15,7 +16,8 @@ use serde::Serialize;
 use crate::context;
 use crate::decode::{self, Encoding, View};
 use crate::finding::{self, Findings, GitLocation, LineIndex, Location, SecretKey};
-use crate::matcher::{Engine, Match, Matcher};
+use crate::matcher::memo::{self, Memo};
+use crate::matcher::{Engine, KeywordHit, Match, Matcher};
 use crate::rules::Confidence;
 pub use crate::source::SkipReason;
 use crate::suppress::{self, Suppression};
@@ -204,6 +206,11 @@ pub struct ChunkScanner<'e> {
     hits: Vec<Hit>,
     /// Secret keys computed so far (each costs a few milliseconds).
     keys: std::collections::HashMap<(usize, Vec<u8>), SecretKey>,
+    /// The block memo shared by the scan's threads, if it has one.
+    memo: Option<Arc<Memo>>,
+    /// Keyword occurrences of the input, from the memo.
+    keywords: Vec<KeywordHit>,
+    keyword_scratch: Vec<KeywordHit>,
     /// Findings so far.
     pub findings: Findings,
     /// Counts so far.
@@ -232,12 +239,25 @@ impl<'e> ChunkScanner<'e> {
         ChunkScanner {
             matcher: engine.matcher(),
             suppression,
+            memo: None,
+            keywords: Vec::new(),
+            keyword_scratch: Vec::new(),
             matches: Vec::new(),
             hits: Vec::new(),
             keys: Default::default(),
             findings: Findings::default(),
             summary: Summary::default(),
         }
+    }
+
+    /// Remembers what the keyword prefilter and the decoders find in each
+    /// block of lines in `memo`, shared with other threads, and looks it up
+    /// there (see [`crate::matcher::memo`]).
+    pub fn with_memo(mut self, memo: Arc<Memo>) -> Self {
+        if self.matcher.engine().keywords_within_lines() {
+            self.memo = Some(memo);
+        }
+        self
     }
 
     /// The engine this scanner matches with.
@@ -284,8 +304,14 @@ impl<'e> ChunkScanner<'e> {
         let mut lines = LineIndex::new(text);
         let mut claimed: Vec<Claim> = Vec::new();
         let first = out.len();
-        self.view_hits(text, text, None, outer, &mut lines, &mut claimed, out);
-        if self.matcher.engine().decodes() {
+        let mut keywords = std::mem::take(&mut self.keywords);
+        let decode_clean = self.memo_search(text, &mut keywords);
+        self.matches.clear();
+        self.matcher
+            .find_with(text, decode_clean.map(|_| &keywords[..]), &mut self.matches);
+        self.keywords = keywords;
+        self.match_hits(text, text, None, outer, &mut lines, &mut claimed, out);
+        if self.matcher.engine().decodes() && decode_clean != Some(true) {
             self.decoded_hits(text, name, outer, &mut lines, &mut claimed, out);
         }
         out.retain(|hit| hit.rule != usize::MAX);
@@ -332,7 +358,9 @@ impl<'e> ChunkScanner<'e> {
         }));
         while let Some((view, chain, depth)) = pending.pop() {
             if worth(&view.text) {
-                self.view_hits(text, &view.text, Some(&view), &chain, lines, claimed, out);
+                self.matches.clear();
+                self.matcher.find(&view.text, &mut self.matches);
+                self.match_hits(text, &view.text, Some(&view), &chain, lines, claimed, out);
             }
             if depth < decode::MAX_DEPTH && fits {
                 fits = decode::views(&view.text, &mut budget, &worth, &mut found);
@@ -353,10 +381,25 @@ impl<'e> ChunkScanner<'e> {
         }
     }
 
-    /// Matches `haystack` (the text itself, or a decoded view of it) and
-    /// appends hits located in `text`.
+    /// The keyword occurrences of `text` from the memo, into `keywords`,
+    /// and whether the decoders find nothing in it; `None` without a memo
+    /// or for an input too small to be worth it.
+    fn memo_search(&mut self, text: &[u8], keywords: &mut Vec<KeywordHit>) -> Option<bool> {
+        let memo = self.memo.as_ref()?;
+        if text.len() < memo::MIN_INPUT || u32::try_from(text.len()).is_err() {
+            return None;
+        }
+        keywords.clear();
+        let mut search = BlockSearch {
+            engine: self.matcher.engine(),
+        };
+        Some(memo.search(text, &mut search, &mut self.keyword_scratch, keywords))
+    }
+
+    /// Turns the matches found in `haystack` (the text itself, or a decoded
+    /// view of it) into hits located in `text`.
     #[allow(clippy::too_many_arguments)]
-    fn view_hits(
+    fn match_hits(
         &mut self,
         text: &[u8],
         haystack: &[u8],
@@ -366,8 +409,6 @@ impl<'e> ChunkScanner<'e> {
         claimed: &mut Vec<Claim>,
         out: &mut Vec<Hit>,
     ) {
-        self.matches.clear();
-        self.matcher.find(haystack, &mut self.matches);
         let to_text = |range: Range<usize>| match view {
             Some(view) => view.source_range(range, text),
             None => range,
@@ -464,6 +505,28 @@ impl<'e> ChunkScanner<'e> {
     /// Findings and counts of this thread.
     pub fn finish(self) -> (Findings, Summary) {
         (self.findings, self.summary)
+    }
+}
+
+/// How the memo finds the facts of a block it has not seen.
+struct BlockSearch<'e> {
+    engine: &'e Engine,
+}
+
+impl memo::Search for BlockSearch<'_> {
+    fn keywords(&mut self, block: &[u8], out: &mut Vec<KeywordHit>) {
+        self.engine.keyword_hits(block, out);
+    }
+
+    fn decodes_nothing(&mut self, block: &[u8]) -> bool {
+        if !self.engine.decodes() {
+            return true;
+        }
+        let mut budget = usize::MAX;
+        let mut views = Vec::new();
+        let worth = |bytes: &[u8]| self.engine.has_keyword(bytes);
+        decode::views(block, &mut budget, &worth, &mut views);
+        views.is_empty()
     }
 }
 

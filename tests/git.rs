@@ -724,7 +724,8 @@ fn library_scan(
     let mut source = leakhound::source::git::HistorySource::new(repo, options.clone());
     let suppression = leakhound::suppress::Suppression::default();
     let outcome =
-        leakhound::plan::scan_source(&engine, &suppression, max_file_size, &mut source).unwrap();
+        leakhound::plan::scan_source(&engine, &suppression, max_file_size, true, &mut source)
+            .unwrap();
     let mut out = Vec::new();
     let report = ReportOptions {
         format: Format::Json,

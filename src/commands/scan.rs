@@ -61,6 +61,7 @@ fn request(global: &GlobalArgs, args: &ScanArgs) -> ScanRequest {
         no_ignore: args.no_ignore,
         threads: args.threads,
         progress: !args.no_progress && !global.quiet,
+        no_memo: args.no_memo,
     }
 }
 

@@ -5,6 +5,7 @@
 //! one input to the next, so matching allocates nothing per input byte.
 
 mod filters;
+pub mod memo;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use regex_automata::meta::Cache;
 use regex_automata::util::captures::Captures;
 
 pub use filters::{entropy, is_placeholder};
+pub use memo::{KeywordHit, Memo};
 
 use crate::rules::{Allowlist, Confidence, Rule, RuleSet};
 
@@ -30,6 +32,8 @@ pub struct Engine {
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords: they run on every input.
     always: Vec<usize>,
+    /// Whether a keyword holds a line break.
+    keywords_span_lines: bool,
     global: Allowlist,
     decode: bool,
 }
@@ -87,11 +91,13 @@ impl Engine {
                 .build(&keywords)
                 .expect("keyword automaton fits the default limits")
         });
+        let keywords_span_lines = keywords.iter().any(|k| k.contains('\n'));
         Engine {
             rules,
             prefilter,
             keyword_rules,
             always,
+            keywords_span_lines,
             global,
             decode: true,
         }
@@ -117,6 +123,29 @@ impl Engine {
         self.prefilter.as_ref().is_some_and(|p| p.is_match(text))
     }
 
+    /// Appends every occurrence of every keyword in `haystack` to `out`,
+    /// ordered by where they end.
+    pub fn keyword_hits(&self, haystack: &[u8], out: &mut Vec<KeywordHit>) {
+        let Some(prefilter) = &self.prefilter else {
+            return;
+        };
+        out.extend(
+            prefilter
+                .find_overlapping_iter(haystack)
+                .map(|hit| KeywordHit {
+                    pattern: hit.pattern().as_u32(),
+                    start: hit.start(),
+                    end: hit.end(),
+                }),
+        );
+    }
+
+    /// Whether keyword occurrences can be found block by block: no keyword
+    /// holds a line break.
+    pub fn keywords_within_lines(&self) -> bool {
+        !self.keywords_span_lines
+    }
+
     /// The rules, indexed by [`Match::rule`].
     pub fn rules(&self) -> &[Arc<Rule>] {
         &self.rules
@@ -136,6 +165,7 @@ impl Engine {
             candidates: Vec::with_capacity(n),
             windows: vec![Vec::new(); n],
             search: (0..n).map(|_| None).collect(),
+            keywords: Vec::new(),
         }
     }
 }
@@ -149,6 +179,8 @@ pub struct Matcher<'e> {
     windows: Vec<Vec<Range<usize>>>,
     /// Per rule: its regex cache and capture slots, made on first use.
     search: Vec<Option<(Cache, Captures)>>,
+    /// Keyword occurrences of the input being matched.
+    keywords: Vec<KeywordHit>,
 }
 
 impl<'e> Matcher<'e> {
@@ -159,8 +191,19 @@ impl<'e> Matcher<'e> {
 
     /// Appends to `out` every match in `haystack`, sorted by position.
     pub fn find(&mut self, haystack: &[u8], out: &mut Vec<Match>) {
+        self.find_with(haystack, None, out);
+    }
+
+    /// [`Self::find`], given the keyword occurrences in `haystack` when
+    /// they are known already (see [`memo`]).
+    pub fn find_with(
+        &mut self,
+        haystack: &[u8],
+        keywords: Option<&[KeywordHit]>,
+        out: &mut Vec<Match>,
+    ) {
         let first = out.len();
-        self.select_candidates(haystack);
+        self.select_candidates(haystack, keywords);
         for i in 0..self.candidates.len() {
             let rule = self.candidates[i];
             self.run_rule(rule, haystack, out);
@@ -176,7 +219,7 @@ impl<'e> Matcher<'e> {
     /// A rule whose regex bounds its match length to `max` bytes only needs
     /// `max` bytes either side of each keyword occurrence: every match
     /// contains a keyword. Other rules search the whole input.
-    fn select_candidates(&mut self, haystack: &[u8]) {
+    fn select_candidates(&mut self, haystack: &[u8], keywords: Option<&[KeywordHit]>) {
         for &rule in &self.candidates {
             self.candidate[rule] = false;
             self.windows[rule].clear();
@@ -185,21 +228,28 @@ impl<'e> Matcher<'e> {
         for &rule in &self.engine.always {
             self.mark(rule, 0..haystack.len());
         }
-        let Some(prefilter) = &self.engine.prefilter else {
-            return;
+        let mut found = std::mem::take(&mut self.keywords);
+        let hits = match keywords {
+            Some(hits) => hits,
+            None => {
+                found.clear();
+                self.engine.keyword_hits(haystack, &mut found);
+                &found[..]
+            }
         };
-        for hit in prefilter.find_overlapping_iter(haystack) {
-            for &rule in &self.engine.keyword_rules[hit.pattern().as_usize()] {
+        for hit in hits {
+            for &rule in &self.engine.keyword_rules[hit.pattern as usize] {
                 let window = match self.engine.rules[rule].max_len {
                     Some(max) => {
-                        hit.start().saturating_sub(max)
-                            ..hit.end().saturating_add(max).min(haystack.len())
+                        hit.start.saturating_sub(max)
+                            ..hit.end.saturating_add(max).min(haystack.len())
                     }
                     None => 0..haystack.len(),
                 };
                 self.mark(rule, window);
             }
         }
+        self.keywords = found;
         self.candidates.sort_unstable();
     }
 
