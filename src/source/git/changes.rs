@@ -13,7 +13,7 @@ use gix::objs::tree::EntryKind;
 use gix::prelude::Find;
 
 use super::history::{CommitNode, History, commit_tree, join};
-use super::provenance::{ChangedBlob, Differ};
+use super::provenance::{ChangedBlob, Differ, Loading};
 use super::{Locator, read_blob};
 use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
 
@@ -117,6 +117,11 @@ impl<'r> Changes<'r> {
             });
         }
         let mut differ = Differ::default();
+        let mut trees = Loading {
+            store: Default::default(),
+            repo,
+            buf: Vec::new(),
+        };
         let mut changes: Vec<Change> = Vec::new();
         for (index, commit) in history.commits.iter().enumerate() {
             let old = match commit.first_parent {
@@ -124,7 +129,7 @@ impl<'r> Changes<'r> {
                 None => None,
             };
             let mut added = Vec::new();
-            differ.diff(repo, old, commit.tree, &BString::default(), &mut |change| {
+            differ.diff(&mut trees, old, commit.tree, &BString::default(), &mut |change| {
                 added.push(change);
             });
             // A file moved without changes adds nothing: drop new paths

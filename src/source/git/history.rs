@@ -10,6 +10,7 @@ use gix::hashtable::{HashMap, HashSet};
 use gix::objs::tree::EntryKind;
 use gix::prelude::Find;
 
+use super::trees::{Entry, Missing, TreeStore};
 use crate::source::{Sink, SkipReason};
 
 /// A commit of the walk.
@@ -107,6 +108,7 @@ pub fn tips(repo: &gix::Repository, only: &[String]) -> anyhow::Result<Tips> {
 /// Walks the commits from `tips` and enumerates every blob in their trees.
 pub fn enumerate(
     repo: &gix::Repository,
+    store: &mut TreeStore,
     tips: &Tips,
     sink: &dyn Sink,
     mut progress: impl FnMut(usize),
@@ -140,12 +142,12 @@ pub fn enumerate(
                 time: info.commit_time.unwrap_or_default(),
                 merge: info.parent_ids.len() > 1,
             });
-            walker.tree(repo, tree, BString::default(), &mut history, sink);
+            walker.tree(repo, store, tree, BString::default(), &mut history, sink);
             progress(history.commits.len());
         }
     }
     for (tree, name) in &tips.trees {
-        walker.tree(repo, *tree, name.clone(), &mut history, sink);
+        walker.tree(repo, store, *tree, name.clone(), &mut history, sink);
     }
     for (blob, name) in &tips.blobs {
         if !history.blobs.contains_key(blob) {
@@ -186,6 +188,7 @@ pub fn commit_tree(
 #[derive(Default)]
 struct Walker {
     buf: Vec<u8>,
+    entries: Vec<Entry>,
     stack: Vec<(ObjectId, BString)>,
 }
 
@@ -193,6 +196,7 @@ impl Walker {
     fn tree(
         &mut self,
         repo: &gix::Repository,
+        store: &mut TreeStore,
         root: ObjectId,
         prefix: BString,
         history: &mut History,
@@ -203,38 +207,30 @@ impl Walker {
         }
         self.stack.push((root, prefix));
         while let Some((id, prefix)) = self.stack.pop() {
-            let data = match repo.objects.try_find(&id, &mut self.buf) {
-                Ok(Some(data)) => data,
-                Ok(None) => {
+            match store.load(repo, id, &mut self.buf, &mut self.entries) {
+                Ok(()) => {}
+                Err(Missing::Absent) => {
                     log::warn!("tree {id} at '{prefix}' is missing (shallow or partial clone?)");
                     sink.skip(SkipReason::Missing);
                     continue;
                 }
-                Err(err) => {
+                Err(Missing::Unreadable(err)) => {
                     log::warn!("tree {id} at '{prefix}' cannot be read: {err}");
                     sink.skip(SkipReason::Unreadable);
                     continue;
                 }
-            };
-            for entry in gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash()) {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(err) => {
-                        log::warn!("tree {id} at '{prefix}' is corrupt: {err}");
-                        sink.skip(SkipReason::Unreadable);
-                        break;
-                    }
-                };
-                let path = join(&prefix, entry.filename);
-                let oid = entry.oid.to_owned();
-                match entry.mode.kind() {
+            }
+            for entry in &self.entries {
+                let oid = store.id(entry);
+                match entry.kind {
                     EntryKind::Tree => {
                         if history.trees.insert(oid) {
-                            self.stack.push((oid, path));
+                            self.stack.push((oid, join(&prefix, store.name(entry).as_ref())));
                         }
                     }
                     EntryKind::Blob | EntryKind::BlobExecutable => {
                         if !history.blobs.contains_key(&oid) {
+                            let path = join(&prefix, store.name(entry).as_ref());
                             let index = intern(&mut history.paths, path);
                             history.blobs.insert(oid, index);
                         }

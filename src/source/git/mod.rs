@@ -19,6 +19,7 @@ mod changes;
 mod history;
 mod packs;
 mod provenance;
+mod trees;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
 
 pub use changes::Changes;
 pub use history::History;
+use trees::TreeStore;
 
 /// Options of a history scan.
 #[derive(Clone, Debug, Default)]
@@ -92,6 +94,7 @@ pub struct HistorySource {
     repo: gix::ThreadSafeRepository,
     options: GitOptions,
     history: History,
+    trees: TreeStore,
 }
 
 impl HistorySource {
@@ -101,6 +104,7 @@ impl HistorySource {
             repo: repo.into_sync(),
             options,
             history: History::default(),
+            trees: TreeStore::default(),
         }
     }
 }
@@ -121,30 +125,31 @@ impl Source for HistorySource {
         }
         progress.blobs(None);
         let repo = &self.repo;
-        let (walked, packed) = std::thread::scope(|scope| {
-            let walk = scope.spawn(|| {
-                let repo = with_pack_cache(repo);
-                history::enumerate(&repo, &tips, sink, |n| progress.commits(n))
-            });
-            let packed = if options.read_one_by_one {
-                HashSet::default()
-            } else {
-                let threads = rayon::current_num_threads();
-                packs::read(repo, sink, threads, &progress)
-            };
-            let walked = walk
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (walked, packed)
-        });
-        self.history = walked?;
+        // The pass over the packs parses every tree it decodes, so the walk
+        // after it reads its trees from memory.
+        let packed = if options.read_one_by_one {
+            packs::Read::default()
+        } else {
+            packs::read(repo, sink, rayon::current_num_threads(), &progress)
+        };
+        log::info!(
+            "read {} blobs and {} trees of the packs in {:.2?}",
+            packed.blobs.len(),
+            packed.trees.len(),
+            started.elapsed()
+        );
+        self.trees = packed.trees;
+        let walk_repo = with_pack_cache(repo);
+        self.history = history::enumerate(&walk_repo, &mut self.trees, &tips, sink, |n| {
+            progress.commits(n)
+        })?;
+        let packed = packed.blobs;
         let history = &self.history;
         log::info!(
-            "walked {} commits, {} trees, {} blobs and read {} blobs of the packs in {:.2?}",
+            "walked {} commits, {} trees and {} blobs at {:.2?}",
             history.commits.len(),
             history.trees.len(),
             history.blobs.len(),
-            packed.len(),
             started.elapsed()
         );
         let order = pack_order(&local, history, options.all_objects, &packed)?;
@@ -171,7 +176,7 @@ impl Source for HistorySource {
     fn locate(&mut self, blobs: &HashSet<ObjectId>) -> HashMap<ObjectId, Vec<Place>> {
         let started = std::time::Instant::now();
         let history = &self.history;
-        let appearances = provenance::appearances(&self.repo, &history.commits, blobs);
+        let appearances = provenance::appearances(&self.trees, &history.commits, blobs);
         log::info!(
             "traced {} blobs with findings in {:.2?}",
             blobs.len(),

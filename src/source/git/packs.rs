@@ -23,17 +23,27 @@ use gix::hashtable::HashSet;
 use gix::odb::pack;
 
 use super::Progress;
+use super::trees::TreeStore;
 use crate::source::{Input, Sink};
 
-/// Reads every pack of the repository's object directory in one pass each
-/// and hands every blob in them to `sink`; returns the blobs handed over.
+/// What the pass read.
+#[derive(Default)]
+pub struct Read {
+    /// The blobs handed over.
+    pub blobs: HashSet<ObjectId>,
+    /// Every tree, parsed.
+    pub trees: TreeStore,
+}
+
+/// Reads every pack of the repository's object directory in one pass each,
+/// hands every blob in them to `sink` and keeps every tree.
 pub fn read(
     repo: &gix::ThreadSafeRepository,
     sink: &dyn Sink,
     threads: usize,
     progress: &Progress,
-) -> HashSet<ObjectId> {
-    let mut read = HashSet::default();
+) -> Read {
+    let mut read = Read::default();
     let hash = repo.to_thread_local().object_hash();
     for index in pack_indices(&repo.objects_dir().join("pack")) {
         let bundle = match pack::Bundle::at(&index, hash) {
@@ -50,7 +60,7 @@ pub fn read(
             );
             continue;
         }
-        read_pack(&bundle, sink, threads, progress, &mut read);
+        read_pack(&bundle, hash, sink, threads, progress, &mut read);
     }
     read
 }
@@ -85,15 +95,18 @@ fn largest_base(bundle: &pack::Bundle) -> Option<u64> {
 /// Traverses one pack's delta tree on `threads` threads.
 fn read_pack(
     bundle: &pack::Bundle,
+    hash: gix::hash::Kind,
     sink: &dyn Sink,
     threads: usize,
     progress: &Progress,
-    read: &mut HashSet<ObjectId>,
+    read: &mut Read,
 ) {
     let results = Mutex::new(Vec::new());
     let mut worker = Worker {
         sink,
+        hash,
         done: Vec::new(),
+        trees: TreeStore::default(),
         results: &results,
         progress,
     };
@@ -124,15 +137,23 @@ fn read_pack(
         );
     }
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    read.extend(results.into_iter().flatten());
+    for (blobs, trees) in results {
+        read.blobs.extend(blobs);
+        read.trees.merge(trees);
+    }
 }
 
+/// What one thread of the traversal read: blobs handed over, trees kept.
+type Results = Mutex<Vec<(Vec<ObjectId>, TreeStore)>>;
+
 /// The per-thread state of the traversal. Each clone is a fresh worker for
-/// another thread; a worker hands its list of blobs over when it is dropped.
+/// another thread; a worker hands its results over when it is dropped.
 struct Worker<'a> {
     sink: &'a dyn Sink,
+    hash: gix::hash::Kind,
     done: Vec<ObjectId>,
-    results: &'a Mutex<Vec<Vec<ObjectId>>>,
+    trees: TreeStore,
+    results: &'a Results,
     progress: &'a Progress,
 }
 
@@ -140,7 +161,9 @@ impl Clone for Worker<'_> {
     fn clone(&self) -> Self {
         Worker {
             sink: self.sink,
+            hash: self.hash,
             done: Vec::new(),
+            trees: TreeStore::default(),
             results: self.results,
             progress: self.progress,
         }
@@ -149,10 +172,13 @@ impl Clone for Worker<'_> {
 
 impl Drop for Worker<'_> {
     fn drop(&mut self) {
-        if self.done.is_empty() {
+        if self.done.is_empty() && self.trees.is_empty() {
             return;
         }
-        let done = std::mem::take(&mut self.done);
+        let done = (
+            std::mem::take(&mut self.done),
+            std::mem::take(&mut self.trees),
+        );
         match self.results.lock() {
             Ok(mut results) => results.push(done),
             Err(poisoned) => poisoned.into_inner().push(done),
@@ -161,8 +187,12 @@ impl Drop for Worker<'_> {
 }
 
 impl Worker<'_> {
-    /// Hands `data` over if it is a blob.
+    /// Hands `data` over if it is a blob; keeps it if it is a tree.
     fn object(&mut self, kind: gix::object::Kind, data: &[u8], id: ObjectId) {
+        if kind == gix::object::Kind::Tree {
+            self.trees.insert(id, data, self.hash);
+            return;
+        }
         if kind != gix::object::Kind::Blob {
             return;
         }
@@ -224,6 +254,8 @@ mod tests {
         let progress = Progress::new(false);
         let sink = Counter::new(1 << 20);
         let read = read(&repo, &sink, 2, &progress);
+        assert_eq!(read.trees.len(), 30, "one tree per commit");
+        let read = read.blobs;
         assert_eq!(read.len(), 30, "one blob per version of the file");
         let seen = sink.seen.into_inner().unwrap();
         assert_eq!(seen.len(), 30, "each handed over once");
@@ -231,7 +263,7 @@ mod tests {
         // The last version is over 100 bytes: with a smaller limit the pack
         // holds an object over it, and is left to the one-by-one reader.
         let sink = Counter::new(100);
-        assert!(super::read(&repo, &sink, 2, &progress).is_empty());
+        assert!(super::read(&repo, &sink, 2, &progress).blobs.is_empty());
         assert!(sink.seen.into_inner().unwrap().is_empty());
     }
 

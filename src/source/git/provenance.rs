@@ -11,10 +11,11 @@ use gix::ObjectId;
 use gix::bstr::BString;
 use gix::hashtable::{HashMap, HashSet};
 use gix::objs::tree::EntryKind;
-use gix::prelude::Find;
 use rayon::prelude::*;
 
 use super::history::{CommitNode, join};
+use super::trees::{Entry, TreeStore};
+use std::cmp::Ordering;
 
 /// One appearance of a blob at a path.
 #[derive(Clone, Debug)]
@@ -28,28 +29,32 @@ pub struct Appearance {
 /// For each wanted blob, where it appears: one entry per path, with the
 /// earliest commit that put it there.
 pub fn appearances(
-    repo: &gix::ThreadSafeRepository,
+    store: &TreeStore,
     commits: &[CommitNode],
     wanted: &HashSet<ObjectId>,
 ) -> HashMap<ObjectId, Vec<Appearance>> {
     let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
+    // A few long runs of neighbouring commits per thread, each with one
+    // differ and its buffers.
+    let run = commits.len().div_ceil(rayon::current_num_threads() * 4).max(1);
     let found: Vec<(ObjectId, BString, usize)> = commits
-        .par_iter()
+        .par_chunks(run)
         .enumerate()
-        .map_init(
-            || (repo.to_thread_local(), Differ::default()),
-            |(repo, differ), (index, commit)| {
+        .flat_map_iter(|(chunk, run_commits)| {
+            let mut differ = Differ::default();
+            let mut stored = store;
+            let mut out = Vec::new();
+            for (offset, commit) in run_commits.iter().enumerate() {
+                let index = chunk * run + offset;
                 let old = commit.first_parent.and_then(|p| trees.get(&p).copied());
-                let mut out = Vec::new();
-                differ.diff(repo, old, commit.tree, &BString::default(), &mut |change| {
+                differ.diff(&mut stored, old, commit.tree, &BString::default(), &mut |change| {
                     if wanted.contains(&change.new) {
                         out.push((change.new, change.path, index));
                     }
                 });
-                out
-            },
-        )
-        .flatten()
+            }
+            out
+        })
         .collect();
     let mut earliest: std::collections::HashMap<(ObjectId, BString), usize> =
         std::collections::HashMap::new();
@@ -89,31 +94,74 @@ pub struct ChangedBlob {
     pub old: Option<ObjectId>,
 }
 
+/// Where a differ gets trees from.
+pub trait Trees {
+    /// Copies the entries of tree `id` into `out` (none if it cannot be
+    /// read).
+    fn entries(&mut self, id: ObjectId, out: &mut Vec<Entry>);
+    /// The store the entries' names and ids are in.
+    fn store(&self) -> &TreeStore;
+}
+
+/// A store holding every tree needed (after the history walk).
+impl Trees for &TreeStore {
+    fn entries(&mut self, id: ObjectId, out: &mut Vec<Entry>) {
+        self.get(id, out);
+    }
+
+    fn store(&self) -> &TreeStore {
+        self
+    }
+}
+
+/// A store that loads trees from the object database when asked.
+pub struct Loading<'r> {
+    /// The trees loaded so far.
+    pub store: TreeStore,
+    /// Where they come from.
+    pub repo: &'r gix::Repository,
+    /// Scratch space.
+    pub buf: Vec<u8>,
+}
+
+impl Trees for Loading<'_> {
+    fn entries(&mut self, id: ObjectId, out: &mut Vec<Entry>) {
+        if self.store.load(self.repo, id, &mut self.buf, out).is_err() {
+            out.clear();
+        }
+    }
+
+    fn store(&self) -> &TreeStore {
+        &self.store
+    }
+}
+
 /// A recursive tree differ with reusable buffers.
 #[derive(Default)]
 pub struct Differ {
-    buf: Vec<u8>,
+    /// Per depth: the new and the old tree's entries.
+    levels: Vec<(Vec<Entry>, Vec<Entry>)>,
 }
 
-type Entries = Vec<(BString, EntryKind, ObjectId)>;
-
 impl Differ {
-    fn entries(&mut self, repo: &gix::Repository, tree: ObjectId) -> Entries {
-        let Ok(Some(data)) = repo.objects.try_find(&tree, &mut self.buf) else {
-            return Vec::new();
-        };
-        gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash())
-            .filter_map(Result::ok)
-            .map(|e| (e.filename.to_owned(), e.mode.kind(), e.oid.to_owned()))
-            .collect()
-    }
-
     /// Calls `found` for every blob that `new` has and `old` has not at the
     /// same path (`old` `None`: the empty tree). Identical subtrees are
     /// skipped without being read.
     pub fn diff(
         &mut self,
-        repo: &gix::Repository,
+        trees: &mut dyn Trees,
+        old: Option<ObjectId>,
+        new: ObjectId,
+        prefix: &BString,
+        found: &mut dyn FnMut(ChangedBlob),
+    ) {
+        self.diff_at(0, trees, old, new, prefix, found);
+    }
+
+    fn diff_at(
+        &mut self,
+        depth: usize,
+        trees: &mut dyn Trees,
         old: Option<ObjectId>,
         new: ObjectId,
         prefix: &BString,
@@ -122,37 +170,53 @@ impl Differ {
         if old == Some(new) {
             return;
         }
-        let new_entries = self.entries(repo, new);
-        let old_entries = old.map(|t| self.entries(repo, t)).unwrap_or_default();
-        let old_by_name: std::collections::HashMap<&[u8], (EntryKind, ObjectId)> = old_entries
-            .iter()
-            .map(|(n, k, o)| (n.as_slice(), (*k, *o)))
-            .collect();
-        for (name, kind, oid) in &new_entries {
-            let before = old_by_name.get(name.as_slice()).copied();
-            if before.map(|(_, o)| o) == Some(*oid) {
+        if self.levels.len() <= depth {
+            self.levels.resize_with(depth + 1, Default::default);
+        }
+        let (mut new_entries, mut old_entries) = std::mem::take(&mut self.levels[depth]);
+        trees.entries(new, &mut new_entries);
+        old_entries.clear();
+        if let Some(old) = old {
+            trees.entries(old, &mut old_entries);
+        }
+        // Both lists are in git's order: walk them side by side.
+        let mut next_old = 0;
+        for entry in &new_entries {
+            let store = trees.store();
+            while next_old < old_entries.len()
+                && store.order(&old_entries[next_old], entry) == Ordering::Less
+            {
+                next_old += 1;
+            }
+            let before = old_entries
+                .get(next_old)
+                .filter(|o| store.order(o, entry) == Ordering::Equal);
+            let id = store.id(entry);
+            let before_id = before.map(|o| (o.kind, store.id(o)));
+            if before_id.map(|(_, o)| o) == Some(id) {
                 continue;
             }
-            let path = join(prefix, name.as_ref());
-            match kind {
+            let path = join(prefix, store.name(entry).as_ref());
+            match entry.kind {
                 EntryKind::Tree => {
-                    let old_tree = before
+                    let old_tree = before_id
                         .filter(|(k, _)| *k == EntryKind::Tree)
                         .map(|(_, o)| o);
-                    self.diff(repo, old_tree, *oid, &path, found);
+                    self.diff_at(depth + 1, trees, old_tree, id, &path, found);
                 }
                 EntryKind::Blob | EntryKind::BlobExecutable => {
-                    let old = before
+                    let old = before_id
                         .filter(|(k, _)| matches!(k, EntryKind::Blob | EntryKind::BlobExecutable))
                         .map(|(_, o)| o);
                     found(ChangedBlob {
                         path,
-                        new: *oid,
+                        new: id,
                         old,
                     });
                 }
                 _ => {}
             }
         }
+        self.levels[depth] = (new_entries, old_entries);
     }
 }
