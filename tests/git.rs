@@ -717,14 +717,28 @@ fn library_scan(
     options: &leakhound::source::git::GitOptions,
     max_file_size: u64,
 ) -> String {
+    library_scan_with(dir, options, max_file_size, true)
+}
+
+/// The JSON report of a history scan through the library, every location
+/// of every confidence, with or without the block memo.
+fn library_scan_with(
+    dir: &Path,
+    options: &leakhound::source::git::GitOptions,
+    max_file_size: u64,
+    memo: bool,
+) -> String {
     use leakhound::report::{Format, ReportOptions};
     let rules = leakhound::rules::RuleSet::builtin().unwrap();
     let engine = leakhound::matcher::Engine::new(&rules, Default::default());
     let repo = leakhound::source::git::open(dir).unwrap().unwrap();
     let mut source = leakhound::source::git::HistorySource::new(repo, options.clone());
-    let suppression = leakhound::suppress::Suppression::default();
+    let suppression = leakhound::suppress::Suppression {
+        min_confidence: leakhound::rules::Confidence::Low,
+        ..Default::default()
+    };
     let outcome =
-        leakhound::plan::scan_source(&engine, &suppression, max_file_size, true, &mut source)
+        leakhound::plan::scan_source(&engine, &suppression, max_file_size, memo, &mut source)
             .unwrap();
     let mut out = Vec::new();
     let report = ReportOptions {
@@ -765,5 +779,122 @@ fn one_pass_over_the_packs_finds_what_reading_blobs_one_by_one_finds() {
         );
         let json: serde_json::Value = serde_json::from_str(&fast).unwrap();
         assert!(findings(&json).len() >= 8, "{fast}");
+    }
+}
+
+/// A history whose files are long and edited a little at a time, the shape
+/// the block memo is for: secrets in plain text, in generic assignments,
+/// base64 (on one line and wrapped), escaped and percent-encoded, a secret
+/// split over two lines, edits that only move or delete lines, and blocks
+/// shared between files.
+fn edited_history() -> Tree {
+    let tree = repo();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    let mut lines: Vec<String> = (0..400)
+        .map(|i| {
+            format!(
+                "    let value_{i} = compute(\"item {i}\", {}); // step\n",
+                i * 7
+            )
+        })
+        .collect();
+    let wrapped = base64_wrapped(&format!(
+        "user: deploy\npassword: {}\nendpoint: https://db.internal\n",
+        gitlab_pat(701)
+    ));
+    for version in 0..36u64 {
+        let at = next(lines.len() as u64) as usize;
+        match version % 9 {
+            0 => lines.insert(at, format!("TOKEN = '{}'\n", gitlab_pat(710 + version))),
+            1 => lines.insert(
+                at,
+                format!("db_password = \"Xq7{}vR9tLw2\"\n", version * 13),
+            ),
+            2 => lines.insert(
+                at,
+                format!(
+                    "blob = \"{}\"\n",
+                    base64_line(&format!("token={}", github_classic(version)))
+                ),
+            ),
+            3 => lines.insert(at, wrapped.clone()),
+            4 => lines.insert(
+                at,
+                format!("msg = \"key:\\n{}\\u0021\"\n", gitlab_pat(720 + version)),
+            ),
+            5 => lines.insert(
+                at,
+                format!("url = \"https%3A%2F%2Fx%3A{}%40h\"\n", gitlab_pat(730)),
+            ),
+            6 => {
+                let tail = lines.split_off(at);
+                lines.splice(0..0, tail);
+            }
+            7 => {
+                lines.remove(at);
+            }
+            _ => lines.insert(
+                at,
+                format!(
+                    "AC{:032x}\nauth_token = '{:032x}'\n",
+                    version * 0x1234_5678_9abc,
+                    u128::from(version) * 0xfedc_ba98_7654_3210 + 0x0a1b_2c3d
+                ),
+            ),
+        }
+        let text = lines.concat();
+        tree.write("src/app.rs", &text);
+        // The same blocks in another file, from another offset.
+        tree.write(
+            "vendor/copy.rs",
+            format!("// copy\n{}", &text[text.len() / 3..]),
+        );
+        commit(&tree, &format!("edit {version}"));
+    }
+    git(tree.path(), &["repack", "-adq", "--depth=50"]);
+    tree
+}
+
+/// Base64 of `text`, wrapped at 64 characters as PEM does.
+fn base64_wrapped(text: &str) -> String {
+    let line = base64_line(text);
+    let mut out = String::new();
+    for chunk in line.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_block_memo_changes_no_finding_location_or_count() {
+    use leakhound::source::git::GitOptions;
+    let tree = edited_history();
+    for (no_dedup, one_by_one) in [(false, false), (true, false), (false, true)] {
+        let options = GitOptions {
+            no_dedup,
+            read_one_by_one: one_by_one,
+            ..GitOptions::default()
+        };
+        let with_memo = library_scan_with(tree.path(), &options, 64 << 20, true);
+        let without = library_scan_with(tree.path(), &options, 64 << 20, false);
+        assert_eq!(
+            with_memo, without,
+            "no_dedup {no_dedup}, one by one {one_by_one}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&with_memo).unwrap();
+        assert!(findings(&json).len() >= 10, "{with_memo}");
+        let decoded = findings(&json)
+            .iter()
+            .flat_map(|f| f["locations"].as_array().unwrap())
+            .filter(|l| l.get("decoded").is_some())
+            .count();
+        assert!(decoded >= 3, "decoded secrets are found: {with_memo}");
     }
 }

@@ -129,9 +129,15 @@ impl<'r> Changes<'r> {
                 None => None,
             };
             let mut added = Vec::new();
-            differ.diff(&mut trees, old, commit.tree, &BString::default(), &mut |change| {
-                added.push(change);
-            });
+            differ.diff(
+                &mut trees,
+                old,
+                commit.tree,
+                &BString::default(),
+                &mut |change| {
+                    added.push(change);
+                },
+            );
             // A file moved without changes adds nothing: drop new paths
             // whose blob the parent already had somewhere.
             if let Some(old) = old

@@ -225,7 +225,8 @@ impl Walker {
                 match entry.kind {
                     EntryKind::Tree => {
                         if history.trees.insert(oid) {
-                            self.stack.push((oid, join(&prefix, store.name(entry).as_ref())));
+                            self.stack
+                                .push((oid, join(&prefix, store.name(entry).as_ref())));
                         }
                     }
                     EntryKind::Blob | EntryKind::BlobExecutable => {

@@ -36,7 +36,10 @@ pub fn appearances(
     let trees: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
     // A few long runs of neighbouring commits per thread, each with one
     // differ and its buffers.
-    let run = commits.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let run = commits
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
     let found: Vec<(ObjectId, BString, usize)> = commits
         .par_chunks(run)
         .enumerate()
@@ -47,11 +50,17 @@ pub fn appearances(
             for (offset, commit) in run_commits.iter().enumerate() {
                 let index = chunk * run + offset;
                 let old = commit.first_parent.and_then(|p| trees.get(&p).copied());
-                differ.diff(&mut stored, old, commit.tree, &BString::default(), &mut |change| {
-                    if wanted.contains(&change.new) {
-                        out.push((change.new, change.path, index));
-                    }
-                });
+                differ.diff(
+                    &mut stored,
+                    old,
+                    commit.tree,
+                    &BString::default(),
+                    &mut |change| {
+                        if wanted.contains(&change.new) {
+                            out.push((change.new, change.path, index));
+                        }
+                    },
+                );
             }
             out
         })
@@ -208,11 +217,7 @@ impl Differ {
                     let old = before_id
                         .filter(|(k, _)| matches!(k, EntryKind::Blob | EntryKind::BlobExecutable))
                         .map(|(_, o)| o);
-                    found(ChangedBlob {
-                        path,
-                        new: id,
-                        old,
-                    });
+                    found(ChangedBlob { path, new: id, old });
                 }
                 _ => {}
             }

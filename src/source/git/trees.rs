@@ -132,7 +132,8 @@ impl TreeStore {
                 Err(err) => return Err(Missing::Unreadable(err.to_string())),
             };
             if let Some(Err(err)) =
-                gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash()).find(Result::is_err)
+                gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash())
+                    .find(Result::is_err)
             {
                 return Err(Missing::Unreadable(format!("corrupt: {err}")));
             }
