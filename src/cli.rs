@@ -126,6 +126,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_decode: bool,
 
+    /// After the scan, print on stderr where matching time went: the
+    /// keyword prefilter, each rule's regex (the costliest first), the
+    /// decoders and the block memo.
+    #[arg(long)]
+    pub stats: bool,
+
     /// Search every block of every input again instead of remembering
     /// blocks already searched in another version of a file (slower; the
     /// same findings: for comparisons).

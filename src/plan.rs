@@ -65,6 +65,8 @@ pub struct ScanRequest {
     /// Search every block of every input, without the block memo (slower;
     /// the same findings).
     pub no_memo: bool,
+    /// Measure where matching time goes (`Summary::stats`).
+    pub stats: bool,
 }
 
 /// What is scanned.
@@ -157,7 +159,9 @@ impl ScanPlan {
             .unwrap_or(DEFAULT_MAX_FILE_SIZE);
         let suppression = suppression(request, &config, &root)?;
         let decode = !request.no_decode && config.decode.unwrap_or(true);
-        let engine = Engine::new(&config.rules, config.allowlist).with_decoding(decode);
+        let engine = Engine::new(&config.rules, config.allowlist)
+            .with_decoding(decode)
+            .with_stats(request.stats);
         let target = match repo {
             Some(repo) if request.staged => Target::Staged(repo),
             Some(repo) if request.range.is_some() => {

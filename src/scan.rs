@@ -17,7 +17,8 @@ use crate::context;
 use crate::decode::{self, Encoding, View};
 use crate::finding::{self, Findings, GitLocation, LineIndex, Location, SecretKey};
 use crate::matcher::memo::{self, Memo};
-use crate::matcher::{Engine, KeywordHit, Match, Matcher};
+use crate::matcher::stats::Timer;
+use crate::matcher::{Engine, KeywordHit, Match, Matcher, Stats};
 use crate::rules::Confidence;
 pub use crate::source::SkipReason;
 use crate::suppress::{self, Suppression};
@@ -51,6 +52,9 @@ pub struct Summary {
     pub decode_limit: u64,
     /// Inputs not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
+    /// Where matching time went, when measured (`--stats`).
+    #[serde(skip)]
+    pub stats: Option<Box<Stats>>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -78,6 +82,9 @@ impl Summary {
         self.decode_limit += other.decode_limit;
         for (reason, n) in &other.skipped {
             *self.skipped.entry(*reason).or_default() += n;
+        }
+        if let Some(stats) = &other.stats {
+            self.stats.get_or_insert_with(Default::default).merge(stats);
         }
     }
 
@@ -305,14 +312,23 @@ impl<'e> ChunkScanner<'e> {
         let mut claimed: Vec<Claim> = Vec::new();
         let first = out.len();
         let mut keywords = std::mem::take(&mut self.keywords);
+        let timer = Timer::start(self.matcher.engine().keeps_stats());
         let decode_clean = self.memo_search(text, &mut keywords);
+        if let (Some(stats), Some(_)) = (self.matcher.stats_mut(), decode_clean) {
+            stats.keywords += timer.elapsed();
+            stats.keyword_bytes += text.len() as u64;
+        }
         self.matches.clear();
         self.matcher
             .find_with(text, decode_clean.map(|_| &keywords[..]), &mut self.matches);
         self.keywords = keywords;
         self.match_hits(text, text, None, outer, &mut lines, &mut claimed, out);
         if self.matcher.engine().decodes() && decode_clean != Some(true) {
+            let timer = Timer::start(self.matcher.engine().keeps_stats());
             self.decoded_hits(text, name, outer, &mut lines, &mut claimed, out);
+            if let Some(stats) = self.matcher.stats_mut() {
+                stats.decoding += timer.elapsed();
+            }
         }
         out.retain(|hit| hit.rule != usize::MAX);
         if out.len() == first {
@@ -392,8 +408,14 @@ impl<'e> ChunkScanner<'e> {
         keywords.clear();
         let mut search = BlockSearch {
             engine: self.matcher.engine(),
+            misses: 0,
         };
-        Some(memo.search(text, &mut search, &mut self.keyword_scratch, keywords))
+        let blocks = memo.search(text, &mut search, &mut self.keyword_scratch, keywords);
+        if let Some(stats) = self.matcher.stats_mut() {
+            stats.memo_blocks += blocks.count;
+            stats.memo_hits += blocks.count - search.misses;
+        }
+        Some(blocks.decode_clean)
     }
 
     /// Turns the matches found in `haystack` (the text itself, or a decoded
@@ -503,7 +525,13 @@ impl<'e> ChunkScanner<'e> {
     }
 
     /// Findings and counts of this thread.
-    pub fn finish(self) -> (Findings, Summary) {
+    pub fn finish(mut self) -> (Findings, Summary) {
+        if let Some(stats) = self.matcher.take_stats() {
+            self.summary
+                .stats
+                .get_or_insert_with(Default::default)
+                .merge(&stats);
+        }
         (self.findings, self.summary)
     }
 }
@@ -511,10 +539,12 @@ impl<'e> ChunkScanner<'e> {
 /// How the memo finds the facts of a block it has not seen.
 struct BlockSearch<'e> {
     engine: &'e Engine,
+    misses: u64,
 }
 
 impl memo::Search for BlockSearch<'_> {
     fn keywords(&mut self, block: &[u8], out: &mut Vec<KeywordHit>) {
+        self.misses += 1;
         self.engine.keyword_hits(block, out);
     }
 

@@ -27,10 +27,21 @@ pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
 
 fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let outcome = ScanPlan::new(&request(global, args))?.run()?;
+    let plan = ScanPlan::new(&request(global, args))?;
+    let rule_ids: Vec<String> = plan
+        .engine
+        .rules()
+        .iter()
+        .map(|r| r.id().to_owned())
+        .collect();
+    let outcome = plan.run()?;
     write_report(args, &outcome.findings, &outcome.summary, baseline)?;
     if !global.quiet {
         eprintln!("leakhound: {}", outcome.summary.line(started.elapsed()));
+    }
+    if let Some(stats) = &outcome.summary.stats {
+        let ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
+        eprint!("{}", stats.table(&ids, 20));
     }
     Ok(if outcome.findings.is_empty() {
         ExitCode::SUCCESS
@@ -62,6 +73,7 @@ fn request(global: &GlobalArgs, args: &ScanArgs) -> ScanRequest {
         threads: args.threads,
         progress: !args.no_progress && !global.quiet,
         no_memo: args.no_memo,
+        stats: args.stats,
     }
 }
 

@@ -109,6 +109,14 @@ impl Default for Memo {
     }
 }
 
+/// What [`Memo::search`] found of an input.
+pub struct Blocks {
+    /// Blocks the input was cut into.
+    pub count: u64,
+    /// Whether the decoders find nothing in it.
+    pub decode_clean: bool,
+}
+
 /// How the facts of a block not seen before are found.
 pub trait Search {
     /// Appends the keyword occurrences of `block` (as an input of its own)
@@ -121,26 +129,30 @@ pub trait Search {
 
 impl Memo {
     /// Appends the keyword occurrences of `text` to `out`, from the memo
-    /// where its blocks were seen before; returns whether the decoders
-    /// would find nothing in it. `text` must be at least [`MIN_INPUT`]
-    /// bytes and under 4 GiB.
+    /// where its blocks were seen before; says whether the decoders would
+    /// find nothing in it. `text` must be at least [`MIN_INPUT`] bytes and
+    /// under 4 GiB.
     pub fn search(
         &self,
         text: &[u8],
         search: &mut dyn Search,
         scratch: &mut Vec<KeywordHit>,
         out: &mut Vec<KeywordHit>,
-    ) -> bool {
-        let mut clean = true;
+    ) -> Blocks {
+        let mut blocks = Blocks {
+            count: 0,
+            decode_clean: true,
+        };
         let mut start = 0;
         while start < text.len() {
             let end = block_end(text, start);
             let block = &text[start..end];
             let key = key(block, start == 0, end == text.len());
-            clean &= self.block(key, block, start, search, scratch, out);
+            blocks.decode_clean &= self.block(key, block, start, search, scratch, out);
+            blocks.count += 1;
             start = end;
         }
-        clean
+        blocks
     }
 
     /// The facts of one block, looked up or found and remembered; its

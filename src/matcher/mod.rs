@@ -6,6 +6,7 @@
 
 mod filters;
 pub mod memo;
+pub mod stats;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -17,6 +18,8 @@ use regex_automata::util::captures::Captures;
 
 pub use filters::{entropy, is_placeholder};
 pub use memo::{KeywordHit, Memo};
+pub use stats::Stats;
+use stats::Timer;
 
 use crate::rules::{Allowlist, Confidence, Rule, RuleSet};
 
@@ -36,6 +39,7 @@ pub struct Engine {
     keywords_span_lines: bool,
     global: Allowlist,
     decode: bool,
+    stats: bool,
 }
 
 /// One match that passed every filter.
@@ -100,6 +104,7 @@ impl Engine {
             keywords_span_lines,
             global,
             decode: true,
+            stats: false,
         }
     }
 
@@ -109,6 +114,17 @@ impl Engine {
     pub fn with_decoding(mut self, decode: bool) -> Engine {
         self.decode = decode;
         self
+    }
+
+    /// Makes each matcher measure where its time goes (see [`stats`]).
+    pub fn with_stats(mut self, on: bool) -> Engine {
+        self.stats = on;
+        self
+    }
+
+    /// Whether matchers measure where their time goes.
+    pub fn keeps_stats(&self) -> bool {
+        self.stats
     }
 
     /// Whether decoded text is matched.
@@ -166,6 +182,7 @@ impl Engine {
             windows: vec![Vec::new(); n],
             search: (0..n).map(|_| None).collect(),
             keywords: Vec::new(),
+            stats: self.stats.then(|| Box::new(Stats::new(n))),
         }
     }
 }
@@ -181,12 +198,27 @@ pub struct Matcher<'e> {
     search: Vec<Option<(Cache, Captures)>>,
     /// Keyword occurrences of the input being matched.
     keywords: Vec<KeywordHit>,
+    /// Where time went, if measured.
+    stats: Option<Box<Stats>>,
 }
 
 impl<'e> Matcher<'e> {
     /// The engine this matcher uses.
     pub fn engine(&self) -> &'e Engine {
         self.engine
+    }
+
+    /// Where time went so far, if measured.
+    pub fn stats_mut(&mut self) -> Option<&mut Stats> {
+        self.stats.as_deref_mut()
+    }
+
+    /// Takes the measurements so far.
+    pub fn take_stats(&mut self) -> Option<Box<Stats>> {
+        let rules = self.engine.rules.len();
+        self.stats
+            .as_mut()
+            .map(|s| std::mem::replace(s, Box::new(Stats::new(rules))))
     }
 
     /// Appends to `out` every match in `haystack`, sorted by position.
@@ -232,8 +264,13 @@ impl<'e> Matcher<'e> {
         let hits = match keywords {
             Some(hits) => hits,
             None => {
+                let timer = Timer::start(self.stats.is_some());
                 found.clear();
                 self.engine.keyword_hits(haystack, &mut found);
+                if let Some(stats) = self.stats.as_deref_mut() {
+                    stats.keywords += timer.elapsed();
+                    stats.keyword_bytes += haystack.len() as u64;
+                }
                 &found[..]
             }
         };
@@ -271,6 +308,22 @@ impl<'e> Matcher<'e> {
     }
 
     fn run_rule(&mut self, index: usize, haystack: &[u8], out: &mut Vec<Match>) {
+        let timer = Timer::start(self.stats.is_some());
+        let before = out.len();
+        self.search_rule(index, haystack, out);
+        if let Some(stats) = self.stats.as_deref_mut() {
+            let cost = &mut stats.rules[index];
+            cost.inputs += 1;
+            cost.bytes += self.windows[index]
+                .iter()
+                .map(|w| w.len() as u64)
+                .sum::<u64>();
+            cost.matches += (out.len() - before) as u64;
+            cost.time += timer.elapsed();
+        }
+    }
+
+    fn search_rule(&mut self, index: usize, haystack: &[u8], out: &mut Vec<Match>) {
         let rule = &*self.engine.rules[index];
         let regex = rule.regex();
         let (cache, caps) = self.search[index]

@@ -222,7 +222,7 @@ impl Walker {
             }
             for entry in &self.entries {
                 let oid = store.id(entry);
-                match entry.kind {
+                match entry.kind() {
                     EntryKind::Tree => {
                         if history.trees.insert(oid) {
                             self.stack

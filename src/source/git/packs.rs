@@ -102,11 +102,12 @@ fn read_pack(
     read: &mut Read,
 ) {
     let results = Mutex::new(Vec::new());
+    let trees = Mutex::new(std::mem::take(&mut read.trees));
     let mut worker = Worker {
         sink,
         hash,
         done: Vec::new(),
-        trees: TreeStore::default(),
+        trees: &trees,
         results: &results,
         progress,
     };
@@ -137,23 +138,20 @@ fn read_pack(
         );
     }
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    for (blobs, trees) in results {
-        read.blobs.extend(blobs);
-        read.trees.merge(trees);
-    }
+    read.blobs.extend(results.into_iter().flatten());
+    read.trees = trees.into_inner().unwrap_or_else(|e| e.into_inner());
 }
 
-/// What one thread of the traversal read: blobs handed over, trees kept.
-type Results = Mutex<Vec<(Vec<ObjectId>, TreeStore)>>;
-
 /// The per-thread state of the traversal. Each clone is a fresh worker for
-/// another thread; a worker hands its results over when it is dropped.
+/// another thread; a worker hands its list of blobs over when it is
+/// dropped. Trees go straight into the one store: a store per thread would
+/// hold most names and ids twice, and merging them would double the peak.
 struct Worker<'a> {
     sink: &'a dyn Sink,
     hash: gix::hash::Kind,
     done: Vec<ObjectId>,
-    trees: TreeStore,
-    results: &'a Results,
+    trees: &'a Mutex<TreeStore>,
+    results: &'a Mutex<Vec<Vec<ObjectId>>>,
     progress: &'a Progress,
 }
 
@@ -163,7 +161,7 @@ impl Clone for Worker<'_> {
             sink: self.sink,
             hash: self.hash,
             done: Vec::new(),
-            trees: TreeStore::default(),
+            trees: self.trees,
             results: self.results,
             progress: self.progress,
         }
@@ -172,13 +170,10 @@ impl Clone for Worker<'_> {
 
 impl Drop for Worker<'_> {
     fn drop(&mut self) {
-        if self.done.is_empty() && self.trees.is_empty() {
+        if self.done.is_empty() {
             return;
         }
-        let done = (
-            std::mem::take(&mut self.done),
-            std::mem::take(&mut self.trees),
-        );
+        let done = std::mem::take(&mut self.done);
         match self.results.lock() {
             Ok(mut results) => results.push(done),
             Err(poisoned) => poisoned.into_inner().push(done),
@@ -190,7 +185,8 @@ impl Worker<'_> {
     /// Hands `data` over if it is a blob; keeps it if it is a tree.
     fn object(&mut self, kind: gix::object::Kind, data: &[u8], id: ObjectId) {
         if kind == gix::object::Kind::Tree {
-            self.trees.insert(id, data, self.hash);
+            let mut trees = self.trees.lock().unwrap_or_else(|e| e.into_inner());
+            trees.insert(id, data, self.hash);
             return;
         }
         if kind != gix::object::Kind::Blob {

@@ -201,12 +201,12 @@ impl Differ {
                 .get(next_old)
                 .filter(|o| store.order(o, entry) == Ordering::Equal);
             let id = store.id(entry);
-            let before_id = before.map(|o| (o.kind, store.id(o)));
+            let before_id = before.map(|o| (o.kind(), store.id(o)));
             if before_id.map(|(_, o)| o) == Some(id) {
                 continue;
             }
             let path = join(prefix, store.name(entry).as_ref());
-            match entry.kind {
+            match entry.kind() {
                 EntryKind::Tree => {
                     let old_tree = before_id
                         .filter(|(k, _)| *k == EntryKind::Tree)

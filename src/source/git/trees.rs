@@ -1,10 +1,10 @@
 //! Trees kept in memory, compactly, so that the history walk and the
 //! provenance diffs never decompress a tree twice.
 //!
-//! The pass over the packs decodes every tree anyway; each thread parses
-//! the trees it meets into a [`TreeStore`] of its own (names and object ids
-//! interned to 32-bit numbers, so an entry is 12 bytes), and the stores are
-//! merged when the pass ends. Trees the pass did not cover (loose objects,
+//! The pass over the packs decodes every tree anyway; its threads parse the
+//! trees they meet into one [`TreeStore`] (names and object ids interned to
+//! 32-bit numbers, the entry's kind in the name's top bits, so an entry is
+//! 8 bytes). Trees the pass did not cover (loose objects,
 //! packs read object by object) are loaded from the object database the
 //! first time the walk asks for them. A tree entry of a repository the size
 //! of rust-lang/cargo is read from memory in nanoseconds instead of being
@@ -22,12 +22,38 @@ use gix::prelude::Find;
 /// One entry of a stored tree.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry {
-    /// Index of the name in [`TreeStore::name`].
-    pub name: u32,
-    /// Index of the object in [`TreeStore::id`].
-    pub object: u32,
+    /// Index of the name in the store, and the kind in the top 3 bits.
+    name_and_kind: u32,
+    /// Index of the object id in the store.
+    object: u32,
+}
+
+const KIND_SHIFT: u32 = 29;
+const KINDS: [EntryKind; 5] = [
+    EntryKind::Tree,
+    EntryKind::Blob,
+    EntryKind::BlobExecutable,
+    EntryKind::Link,
+    EntryKind::Commit,
+];
+
+impl Entry {
+    fn new(name: u32, object: u32, kind: EntryKind) -> Entry {
+        let kind = KINDS.iter().position(|k| *k == kind).unwrap_or(1) as u32;
+        Entry {
+            name_and_kind: name | (kind << KIND_SHIFT),
+            object,
+        }
+    }
+
     /// What the entry is.
-    pub kind: EntryKind,
+    pub fn kind(&self) -> EntryKind {
+        KINDS[(self.name_and_kind >> KIND_SHIFT) as usize]
+    }
+
+    fn name(&self) -> usize {
+        (self.name_and_kind & ((1 << KIND_SHIFT) - 1)) as usize
+    }
 }
 
 /// Decoded trees, by id.
@@ -66,11 +92,8 @@ impl TreeStore {
             };
             let name = self.intern_name(entry.filename);
             let object = self.intern_id(entry.oid.to_owned());
-            self.entries.push(Entry {
-                name,
-                object,
-                kind: entry.mode.kind(),
-            });
+            self.entries
+                .push(Entry::new(name, object, entry.mode.kind()));
         }
         let len = self.entries.len() - first;
         self.trees.insert(id, (index(first), index(len)));
@@ -81,6 +104,10 @@ impl TreeStore {
             return id;
         }
         let id = index(self.names.len());
+        assert!(
+            id < 1 << KIND_SHIFT,
+            "fewer than 500 million distinct names"
+        );
         self.names.push(name.to_owned());
         self.name_ids.insert(name.to_owned(), id);
         id
@@ -91,29 +118,6 @@ impl TreeStore {
             self.ids.push(oid);
             index(self.ids.len() - 1)
         })
-    }
-
-    /// Adds the trees of `other`, renumbering its names and ids.
-    pub fn merge(&mut self, other: TreeStore) {
-        let names: Vec<u32> = other
-            .names
-            .iter()
-            .map(|n| self.intern_name(n.as_ref()))
-            .collect();
-        let ids: Vec<u32> = other.ids.iter().map(|&id| self.intern_id(id)).collect();
-        for (tree, (first, len)) in other.trees {
-            if self.trees.contains_key(&tree) {
-                continue;
-            }
-            let start = self.entries.len();
-            let entries = &other.entries[first as usize..(first + len) as usize];
-            self.entries.extend(entries.iter().map(|e| Entry {
-                name: names[e.name as usize],
-                object: ids[e.object as usize],
-                kind: e.kind,
-            }));
-            self.trees.insert(tree, (index(start), len));
-        }
     }
 
     /// Copies the entries of tree `id` into `out`, loading the tree from
@@ -155,7 +159,7 @@ impl TreeStore {
 
     /// The name of an entry.
     pub fn name(&self, entry: &Entry) -> &BString {
-        &self.names[entry.name as usize]
+        &self.names[entry.name()]
     }
 
     /// The object of an entry.
@@ -164,13 +168,9 @@ impl TreeStore {
     }
 
     /// Trees kept.
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         self.trees.len()
-    }
-
-    /// Whether no tree is kept.
-    pub fn is_empty(&self) -> bool {
-        self.trees.is_empty()
     }
 
     /// Git's order of two entries of one tree: by name, a tree's name
@@ -184,7 +184,7 @@ impl TreeStore {
                 None if kind == EntryKind::Tree => b'/',
                 None => 0,
             };
-            next(x, a.kind).cmp(&next(y, b.kind))
+            next(x, a.kind()).cmp(&next(y, b.kind()))
         })
     }
 }
@@ -202,11 +202,7 @@ mod tests {
         let mut store = TreeStore::default();
         let foo = store.intern_name("foo".into());
         let foo_bar = store.intern_name("foo.bar".into());
-        let e = |name, kind| Entry {
-            name,
-            object: 0,
-            kind,
-        };
+        let e = |name, kind| Entry::new(name, 0, kind);
         // "foo.bar" < "foo/" (a tree), but "foo" (a blob) < "foo.bar".
         assert_eq!(
             store.order(&e(foo_bar, EntryKind::Blob), &e(foo, EntryKind::Tree)),
