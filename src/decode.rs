@@ -189,22 +189,44 @@ pub fn views(
     worth: &dyn Fn(&[u8]) -> bool,
     out: &mut Vec<View>,
 ) -> bool {
-    let mut fits = runs(input, budget, out);
-    // Only lines with a backslash or a percent sign can hold an escape.
-    let mut next_line = 0;
-    for at in memchr::memchr2_iter(b'\\', b'%', input) {
-        if !fits {
-            break;
+    views_in(input, &[0..input.len()], budget, worth, out)
+}
+
+/// [`views`] of the parts `ranges` of `input` only: its base64 and hex runs,
+/// then its escaped lines, range by range. Each range must start at the
+/// start of a line and end just past a line break (or at the end of the
+/// input), and no base64 block wrapped over lines may cross from one range
+/// into what follows it; the views are then those that [`views`] makes in
+/// those ranges, in the same order.
+pub fn views_in(
+    input: &[u8],
+    ranges: &[Range<usize>],
+    budget: &mut usize,
+    worth: &dyn Fn(&[u8]) -> bool,
+    out: &mut Vec<View>,
+) -> bool {
+    for range in ranges {
+        if !runs(input, range.clone(), budget, out) {
+            return false;
         }
-        if at < next_line {
-            continue;
-        }
-        let start = memchr::memrchr(b'\n', &input[..at]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
-        next_line = end + 1;
-        fits = escaped_line(input, start..end, budget, worth, out);
     }
-    fits
+    for range in ranges {
+        // Only lines with a backslash or a percent sign can hold an escape.
+        let mut next_line = range.start;
+        for at in memchr::memchr2_iter(b'\\', b'%', &input[range.clone()]) {
+            let at = range.start + at;
+            if at < next_line {
+                continue;
+            }
+            let start = memchr::memrchr(b'\n', &input[..at]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
+            next_line = end + 1;
+            if !escaped_line(input, start..end, budget, worth, out) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Bytes of the base64 alphabets, standard and URL-safe.
@@ -224,12 +246,13 @@ fn is_base64_byte(b: u8) -> bool {
 }
 
 /// Finds base64 and hex runs and decodes those that are text.
-fn runs(input: &[u8], budget: &mut usize, out: &mut Vec<View>) -> bool {
+fn runs(input: &[u8], range: Range<usize>, budget: &mut usize, out: &mut Vec<View>) -> bool {
     // Runs shorter than BASE64_MIN are never decoded, so only every
     // BASE64_MIN-th byte needs a look: a run long enough covers one of them.
-    // `i` is always at the start of the input or just past a run.
-    let mut i = 0;
-    while i + BASE64_MIN <= input.len() {
+    // `i` is always at the start of the range or just past a run. No run
+    // holds a line break, so none ends past the range.
+    let mut i = range.start;
+    while i + BASE64_MIN <= range.end {
         let probe = i + BASE64_MIN - 1;
         if !is_base64_byte(input[probe]) {
             i = probe + 1;

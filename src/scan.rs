@@ -218,6 +218,8 @@ pub struct ChunkScanner<'e> {
     /// Keyword occurrences of the input, from the memo.
     keywords: Vec<KeywordHit>,
     keyword_scratch: Vec<KeywordHit>,
+    /// The blocks of the input the decoders may find something in.
+    unclean: Vec<Range<usize>>,
     /// Findings so far.
     pub findings: Findings,
     /// Counts so far.
@@ -249,6 +251,7 @@ impl<'e> ChunkScanner<'e> {
             memo: None,
             keywords: Vec::new(),
             keyword_scratch: Vec::new(),
+            unclean: Vec::new(),
             matches: Vec::new(),
             hits: Vec::new(),
             keys: Default::default(),
@@ -313,7 +316,8 @@ impl<'e> ChunkScanner<'e> {
         let first = out.len();
         let mut keywords = std::mem::take(&mut self.keywords);
         let timer = Timer::start(self.matcher.engine().keeps_stats());
-        let decode_clean = self.memo_search(text, &mut keywords);
+        let blocks = self.memo_search(text, &mut keywords);
+        let decode_clean = blocks.as_ref().map(|b| b.decode_clean);
         if let (Some(stats), Some(_)) = (self.matcher.stats_mut(), decode_clean) {
             stats.keywords += timer.elapsed();
             stats.keyword_bytes += text.len() as u64;
@@ -325,7 +329,10 @@ impl<'e> ChunkScanner<'e> {
         self.match_hits(text, text, None, outer, &mut lines, &mut claimed, out);
         if self.matcher.engine().decodes() && decode_clean != Some(true) {
             let timer = Timer::start(self.matcher.engine().keeps_stats());
-            self.decoded_hits(text, name, outer, &mut lines, &mut claimed, out);
+            let unclean = std::mem::take(&mut self.unclean);
+            let only = blocks.filter(|b| !b.wraps).map(|_| &unclean[..]);
+            self.decoded_hits(text, name, outer, only, &mut lines, &mut claimed, out);
+            self.unclean = unclean;
             if let Some(stats) = self.matcher.stats_mut() {
                 stats.decoding += timer.elapsed();
             }
@@ -353,11 +360,13 @@ impl<'e> ChunkScanner<'e> {
     }
 
     /// The decoded part of [`Self::text_hits`].
+    #[allow(clippy::too_many_arguments)]
     fn decoded_hits(
         &mut self,
         text: &[u8],
         name: &str,
         outer: &[Encoding],
+        only: Option<&[Range<usize>]>,
         lines: &mut LineIndex<'_>,
         claimed: &mut Vec<Claim>,
         out: &mut Vec<Hit>,
@@ -367,7 +376,23 @@ impl<'e> ChunkScanner<'e> {
         let mut found = Vec::new();
         let engine = self.matcher.engine();
         let worth = |bytes: &[u8]| engine.has_keyword(bytes);
-        let mut fits = decode::views(text, &mut budget, &worth, &mut found);
+        let mut fits = match only {
+            // Decoding only the blocks that need it is exact while the
+            // budget stays above what one clean block's line could take
+            // (see `memo`); otherwise decode the whole input.
+            Some(ranges)
+                if decode::views_in(text, ranges, &mut budget, &worth, &mut found)
+                    && budget >= memo::MAX_DECODE_CHECK =>
+            {
+                true
+            }
+            Some(_) => {
+                found.clear();
+                budget = decode_budget(text.len());
+                decode::views(text, &mut budget, &worth, &mut found)
+            }
+            None => decode::views(text, &mut budget, &worth, &mut found),
+        };
         pending.extend(found.drain(..).map(|v| {
             let chain = chained(outer, v.encoding);
             (v, chain, 1)
@@ -398,9 +423,10 @@ impl<'e> ChunkScanner<'e> {
     }
 
     /// The keyword occurrences of `text` from the memo, into `keywords`,
-    /// and whether the decoders find nothing in it; `None` without a memo
-    /// or for an input too small to be worth it.
-    fn memo_search(&mut self, text: &[u8], keywords: &mut Vec<KeywordHit>) -> Option<bool> {
+    /// and what the memo says of decoding it (the blocks it may find
+    /// something in are left in `self.unclean`); `None` without a memo or
+    /// for an input too small to be worth it.
+    fn memo_search(&mut self, text: &[u8], keywords: &mut Vec<KeywordHit>) -> Option<memo::Blocks> {
         let memo = self.memo.as_ref()?;
         if text.len() < memo::MIN_INPUT || u32::try_from(text.len()).is_err() {
             return None;
@@ -410,12 +436,18 @@ impl<'e> ChunkScanner<'e> {
             engine: self.matcher.engine(),
             misses: 0,
         };
-        let blocks = memo.search(text, &mut search, &mut self.keyword_scratch, keywords);
+        let blocks = memo.search(
+            text,
+            &mut search,
+            &mut self.keyword_scratch,
+            keywords,
+            &mut self.unclean,
+        );
         if let Some(stats) = self.matcher.stats_mut() {
             stats.memo_blocks += blocks.count;
             stats.memo_hits += blocks.count - search.misses;
         }
-        Some(blocks.decode_clean)
+        Some(blocks)
     }
 
     /// Turns the matches found in `haystack` (the text itself, or a decoded

@@ -17,8 +17,12 @@
 //!   block wrapped over lines crosses into the next block only from a line
 //!   that ends in 40 or more base64 characters, which makes its block
 //!   unclean. So an input whose blocks are all clean has no decoded view,
-//!   and decoding is skipped; otherwise it is decoded whole, as without the
-//!   memo.
+//!   and decoding is skipped; otherwise only its unclean blocks are decoded
+//!   ([`crate::decode::views_in`]: runs, then escaped lines, block by block,
+//!   as a whole-input decoding orders them), unless one of them could go on
+//!   into the next block, or the decoding budget runs low (a clean block's
+//!   line could then have stopped a whole-input decoding early): then the
+//!   input is decoded whole, as without the memo.
 //!
 //! Both facts are what a search of the whole input would give, so findings
 //! do not depend on the memo; `tests/git.rs` compares reports with and
@@ -29,6 +33,7 @@ use std::sync::Mutex;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 /// Blocks remembered, at most (about 40 bytes each with their keyword
 /// occurrences).
@@ -45,7 +50,7 @@ const MAX_BLOCK: usize = 16 << 10;
 
 /// Blocks longer than this (a long line) are never checked for decoding
 /// on their own: that would decode them twice.
-const MAX_DECODE_CHECK: usize = 64 << 10;
+pub const MAX_DECODE_CHECK: usize = 64 << 10;
 
 const SHARDS: usize = 64;
 
@@ -68,6 +73,8 @@ struct Facts {
     first: u32,
     len: u32,
     decode_clean: bool,
+    /// Its last line could go on in a wrapped base64 block.
+    wraps: bool,
 }
 
 /// Keys are hashes already: the map uses their low bits as they are.
@@ -115,6 +122,10 @@ pub struct Blocks {
     pub count: u64,
     /// Whether the decoders find nothing in it.
     pub decode_clean: bool,
+    /// Whether a block the decoders find something in could go on into the
+    /// next one (a wrapped base64 block): then only a decoding of the whole
+    /// input is exact.
+    pub wraps: bool,
 }
 
 /// How the facts of a block not seen before are found.
@@ -138,17 +149,28 @@ impl Memo {
         search: &mut dyn Search,
         scratch: &mut Vec<KeywordHit>,
         out: &mut Vec<KeywordHit>,
+        unclean: &mut Vec<Range<usize>>,
     ) -> Blocks {
         let mut blocks = Blocks {
             count: 0,
             decode_clean: true,
+            wraps: false,
         };
+        unclean.clear();
         let mut start = 0;
         while start < text.len() {
             let end = block_end(text, start);
             let block = &text[start..end];
             let key = key(block, start == 0, end == text.len());
-            blocks.decode_clean &= self.block(key, block, start, search, scratch, out);
+            let facts = self.block(key, block, start, search, scratch, out);
+            if !facts.decode_clean {
+                blocks.decode_clean = false;
+                blocks.wraps |= facts.wraps;
+                match unclean.last_mut() {
+                    Some(last) if last.end == start => last.end = end,
+                    _ => unclean.push(start..end),
+                }
+            }
             blocks.count += 1;
             start = end;
         }
@@ -165,7 +187,7 @@ impl Memo {
         search: &mut dyn Search,
         scratch: &mut Vec<KeywordHit>,
         out: &mut Vec<KeywordHit>,
-    ) -> bool {
+    ) -> Facts {
         let shard = &self.shards[(key as usize) % SHARDS];
         {
             let shard = shard.lock().unwrap_or_else(|e| e.into_inner());
@@ -176,34 +198,35 @@ impl Memo {
                     start: offset + start as usize,
                     end: offset + end as usize,
                 }));
-                return facts.decode_clean;
+                return *facts;
             }
         }
         scratch.clear();
         search.keywords(block, scratch);
+        let wraps = wraps_on(block);
         let decode_clean =
-            block.len() <= MAX_DECODE_CHECK && !wraps_on(block) && search.decodes_nothing(block);
+            block.len() <= MAX_DECODE_CHECK && !wraps && search.decodes_nothing(block);
         out.extend(scratch.iter().map(|h| KeywordHit {
             pattern: h.pattern,
             start: offset + h.start,
             end: offset + h.end,
         }));
         let mut shard = shard.lock().unwrap_or_else(|e| e.into_inner());
+        let facts = Facts {
+            first: shard.hits.len() as u32,
+            len: scratch.len() as u32,
+            decode_clean,
+            wraps,
+        };
         if shard.map.len() < MAX_ENTRIES / SHARDS && shard.hits.len() < u32::MAX as usize / 2 {
-            let first = shard.hits.len() as u32;
             shard.hits.extend(
                 scratch
                     .iter()
                     .map(|h| (h.pattern, h.start as u32, h.end as u32)),
             );
-            let facts = Facts {
-                first,
-                len: scratch.len() as u32,
-                decode_clean,
-            };
             shard.map.insert(key, facts);
         }
-        decode_clean
+        facts
     }
 }
 
