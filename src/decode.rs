@@ -189,8 +189,8 @@ pub fn views(
     worth: &dyn Fn(&[u8]) -> bool,
     out: &mut Vec<View>,
 ) -> bool {
-    let whole = std::slice::from_ref(&(0..input.len()));
-    views_in(input, whole, budget, worth, out)
+    let whole = 0..input.len();
+    views_in(input, std::slice::from_ref(&whole), budget, worth, out)
 }
 
 /// [`views`] of the parts `ranges` of `input` only: its base64 and hex runs,
