@@ -11,7 +11,7 @@
 //!
 //! A git blob handed over without a place (a history scan reads whole
 //! packs before its walk knows which blobs a ref reaches) is kept aside
-//! with its counts and hits; [`Driver::finish`] keeps those the source
+//! with its counts and hits; `Driver::finish` keeps those the source
 //! [`keeps`](Source::keeps) and asks it to [`locate`](Source::locate) the
 //! ones with hits.
 

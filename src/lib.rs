@@ -1,9 +1,11 @@
 //! leakhound finds secrets (API keys, tokens, passwords, private keys) in
 //! files and git repositories.
 //!
-//! Data flows one way: a source yields inputs, the [`matcher`] finds
-//! [`matcher::Match`]es in them, [`scan`] turns those into located
-//! [`finding::Finding`]s, and a [`report`] writer formats them.
+//! Data flows one way: a [`plan::ScanPlan`] picks a [`source`], the source
+//! hands its inputs to the [`driver`], which checks each one, has the
+//! [`matcher`] find [`matcher::Match`]es in it, turns those into located
+//! [`finding::Finding`]s ([`scan`]) and drops what [`suppress`] says to;
+//! a [`report`] writer formats them.
 //!
 //! ```
 //! use leakhound::{matcher::Engine, rules::{Allowlist, RuleSet}, scan::{ChunkScanner, Origin}};

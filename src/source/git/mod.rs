@@ -4,7 +4,7 @@
 //! 1. [`history::tips`] and [`history::enumerate`] walk the commits and list
 //!    the distinct blobs (each tree read once).
 //! 2. At the same time every pack is decoded in one pass along its delta
-//!    tree ([`packs`]) and each blob handed to the sink; blobs the pass did
+//!    tree (`packs`) and each blob handed to the sink; blobs the pass did
 //!    not cover are read one by one in pack order, in parallel with one
 //!    repository handle per thread.
 //! 3. Only if something was found, [`provenance::appearances`] diffs each
