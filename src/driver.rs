@@ -163,11 +163,7 @@ impl Sink for Driver<'_> {
     }
 
     fn too_large(&self, name: &str, size: u64) {
-        log::warn!(
-            "{name}: skipped: {size} bytes, larger than --max-file-size ({} bytes)",
-            self.max_size
-        );
-        self.skip(SkipReason::TooLarge);
+        self.with_worker(|worker| worker.too_large(name, size, self.max_size));
     }
 
     fn wants_path(&self, relative: &str, name: &str) -> bool {
@@ -208,17 +204,18 @@ impl Sink for Driver<'_> {
 }
 
 impl Worker<'_> {
+    /// Says that input `name` is over the size limit, and counts it.
+    fn too_large(&mut self, name: &str, size: u64, max_size: u64) {
+        log::warn!("{name}: skipped: {size} bytes, larger than --max-file-size ({max_size} bytes)");
+        self.scanner.skip(SkipReason::TooLarge);
+    }
+
     /// Checks and matches one input; its reportable hits.
     fn scan(&mut self, input: &Input<'_>, max_size: u64) -> &[Hit] {
         self.hits.clear();
         let bytes = input.bytes;
         if bytes.len() as u64 > max_size {
-            log::warn!(
-                "{}: skipped: {} bytes, larger than --max-file-size ({max_size} bytes)",
-                input.name,
-                bytes.len()
-            );
-            self.scanner.skip(SkipReason::TooLarge);
+            self.too_large(input.name, bytes.len() as u64, max_size);
             return &self.hits;
         }
         if input.blob.is_some() && bytes.starts_with(LFS_POINTER) {

@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 
 use crate::config::{CONFIG_FILE, Config, IGNORE_FILE, read_ignore_file};
 use crate::driver::Driver;
-use crate::finding::Finding;
+use crate::finding::{Finding, Findings};
 use crate::matcher::Engine;
 use crate::rules::Confidence;
 use crate::scan::Summary;
@@ -200,7 +200,7 @@ impl ScanPlan {
             .context("cannot start worker threads")?;
         let driver =
             Driver::new(&self.engine, &self.suppression, self.max_file_size).with_memo(self.memo);
-        let (findings, mut summary) = pool.install(|| -> anyhow::Result<_> {
+        let (findings, summary) = pool.install(|| -> anyhow::Result<_> {
             match self.target {
                 Target::Staged(ref repo) => match Changes::staged(repo)? {
                     Some(mut changes) => driver.scan(&mut changes),
@@ -225,12 +225,18 @@ impl ScanPlan {
                 }
             }
         })?;
-        let findings = self
-            .suppression
-            .confident_enough(findings.into_sorted(), &mut summary);
+        Ok(Outcome::new(findings, summary, &self.suppression))
+    }
+}
+
+impl Outcome {
+    /// The findings sorted and at or above the minimum confidence, with
+    /// the summary's counts of them.
+    fn new(findings: Findings, mut summary: Summary, suppression: &Suppression) -> Outcome {
+        let findings = suppression.confident_enough(findings.into_sorted(), &mut summary);
         summary.findings = findings.len();
         summary.locations = findings.iter().map(|f| f.locations.len()).sum();
-        Ok(Outcome { findings, summary })
+        Outcome { findings, summary }
     }
 }
 
@@ -245,11 +251,8 @@ pub fn scan_source(
     source: &mut dyn Source,
 ) -> anyhow::Result<Outcome> {
     let driver = Driver::new(engine, suppression, max_file_size).with_memo(memo);
-    let (findings, mut summary) = driver.scan(source)?;
-    let findings = suppression.confident_enough(findings.into_sorted(), &mut summary);
-    summary.findings = findings.len();
-    summary.locations = findings.iter().map(|f| f.locations.len()).sum();
-    Ok(Outcome { findings, summary })
+    let (findings, summary) = driver.scan(source)?;
+    Ok(Outcome::new(findings, summary, suppression))
 }
 
 fn load_config(explicit: Option<&Path>, root: &Path) -> anyhow::Result<Config> {

@@ -319,8 +319,7 @@ impl<'e> ChunkScanner<'e> {
         let blocks = self.memo_search(text, &mut keywords);
         let decode_clean = blocks.as_ref().map(|b| b.decode_clean);
         if let (Some(stats), Some(_)) = (self.matcher.stats_mut(), decode_clean) {
-            stats.keywords += timer.elapsed();
-            stats.keyword_bytes += text.len() as u64;
+            stats.keywords_searched(timer.elapsed(), text.len());
         }
         self.matches.clear();
         self.matcher
@@ -649,16 +648,6 @@ fn chained(outer: &[Encoding], inner: Encoding) -> Vec<Encoding> {
     let mut chain = outer.to_vec();
     chain.push(inner);
     chain
-}
-
-/// Merges per-thread results.
-pub fn merge(
-    (mut findings, mut summary): (Findings, Summary),
-    (other_findings, other_summary): (Findings, Summary),
-) -> (Findings, Summary) {
-    findings.merge(other_findings);
-    summary.merge(&other_summary);
-    (findings, summary)
 }
 
 #[cfg(test)]

@@ -268,8 +268,7 @@ impl<'e> Matcher<'e> {
                 found.clear();
                 self.engine.keyword_hits(haystack, &mut found);
                 if let Some(stats) = self.stats.as_deref_mut() {
-                    stats.keywords += timer.elapsed();
-                    stats.keyword_bytes += haystack.len() as u64;
+                    stats.keywords_searched(timer.elapsed(), haystack.len());
                 }
                 &found[..]
             }

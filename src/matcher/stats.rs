@@ -45,6 +45,12 @@ impl Stats {
         }
     }
 
+    /// Counts one search for keywords in `bytes` bytes.
+    pub fn keywords_searched(&mut self, time: Duration, bytes: usize) {
+        self.keywords += time;
+        self.keyword_bytes += bytes as u64;
+    }
+
     /// Adds another thread's stats.
     pub fn merge(&mut self, other: &Stats) {
         if self.rules.len() < other.rules.len() {

@@ -115,7 +115,8 @@ impl Source for HistorySource {
         let started = std::time::Instant::now();
         let options = &self.options;
         let progress = Progress::new(options.progress);
-        let local = self.repo.to_thread_local();
+        // One handle for this thread: the tips, the walk, the pack order.
+        let local = with_pack_cache(&self.repo);
         let tips = history::tips(&local, &options.refs)?;
         if tips.commits.is_empty()
             && tips.trees.is_empty()
@@ -140,8 +141,7 @@ impl Source for HistorySource {
             started.elapsed()
         );
         self.trees = packed.trees;
-        let walk_repo = with_pack_cache(repo);
-        self.history = history::enumerate(&walk_repo, &mut self.trees, &tips, sink, |n| {
+        self.history = history::enumerate(&local, &mut self.trees, &tips, sink, |n| {
             progress.commits(n)
         })?;
         let packed = packed.blobs;

@@ -79,17 +79,19 @@ pub enum Missing {
 
 impl TreeStore {
     /// Parses and keeps tree `id` (`data` is its content); a tree that does
-    /// not parse is left out (the walk will say what is wrong with it).
-    pub fn insert(&mut self, id: ObjectId, data: &[u8], hash: gix::hash::Kind) {
+    /// not parse is left out, and the error says why.
+    pub fn insert(
+        &mut self,
+        id: ObjectId,
+        data: &[u8],
+        hash: gix::hash::Kind,
+    ) -> Result<(), gix::objs::decode::Error> {
         if self.trees.contains_key(&id) {
-            return;
+            return Ok(());
         }
         let first = self.entries.len();
         for entry in gix::objs::TreeRefIter::from_bytes(data, hash) {
-            let Ok(entry) = entry else {
-                self.entries.truncate(first);
-                return;
-            };
+            let entry = entry.inspect_err(|_| self.entries.truncate(first))?;
             let name = self.intern_name(entry.filename);
             let object = self.intern_id(entry.oid.to_owned());
             self.entries
@@ -97,6 +99,7 @@ impl TreeStore {
         }
         let len = self.entries.len() - first;
         self.trees.insert(id, (index(first), index(len)));
+        Ok(())
     }
 
     fn intern_name(&mut self, name: &gix::bstr::BStr) -> u32 {
@@ -135,13 +138,8 @@ impl TreeStore {
                 Ok(None) => return Err(Missing::Absent),
                 Err(err) => return Err(Missing::Unreadable(err.to_string())),
             };
-            if let Some(Err(err)) =
-                gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash())
-                    .find(Result::is_err)
-            {
-                return Err(Missing::Unreadable(format!("corrupt: {err}")));
-            }
-            self.insert(id, data.data, repo.object_hash());
+            self.insert(id, data.data, repo.object_hash())
+                .map_err(|err| Missing::Unreadable(format!("corrupt: {err}")))?;
         }
         self.get(id, out);
         Ok(())
