@@ -95,6 +95,15 @@ pub struct RuleSyntax {
     /// A checksum the secret must satisfy.
     #[serde(default)]
     pub checksum: Option<Checksum>,
+    /// Longest match in bytes, for a regex written without an upper bound.
+    ///
+    /// A rule is searched only within this distance of its keywords. A long
+    /// counted repetition such as `[A-Za-z0-9+/]{64,16384}` compiles into
+    /// thousands of automaton states and megabytes per rule and thread;
+    /// writing `{64,}` and `max_len: 16500` keeps the same search window at
+    /// a fraction of the memory.
+    #[serde(default)]
+    pub max_len: Option<usize>,
     /// Longer explanation.
     #[serde(default)]
     pub description: Option<String>,
@@ -462,7 +471,12 @@ impl Rule {
         if syntax.name.trim().is_empty() {
             return Err(fail("'name' is empty".to_owned()));
         }
-        let (secret_group, max_len) = secret_group(&syntax.regex).map_err(&fail)?;
+        let (secret_group, regex_max_len) = secret_group(&syntax.regex).map_err(&fail)?;
+        let max_len = match (syntax.max_len, regex_max_len) {
+            (Some(0), _) => return Err(fail("max_len must be at least 1".to_owned())),
+            (Some(given), Some(bound)) => Some(given.min(bound)),
+            (given, bound) => given.or(bound),
+        };
         if let Some(k) = syntax.keywords.iter().find(|k| k.trim().is_empty()) {
             return Err(fail(format!("keyword {k:?} is empty")));
         }
@@ -569,6 +583,43 @@ mod tests {
                 .contains("rule 'a': regex has no capture group"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn max_len_bounds_an_unbounded_regex() {
+        let rules =
+            one("rules:\n- id: a\n  name: A\n  regex: 'k(x{4,})'\n  max_len: 90\n").unwrap();
+        assert_eq!(rules[0].max_len, Some(90));
+        let rules = one("rules:\n- id: a\n  name: A\n  regex: 'k(x{4,})'\n").unwrap();
+        assert_eq!(rules[0].max_len, None);
+    }
+
+    #[test]
+    fn max_len_never_widens_a_bounded_regex() {
+        let rules =
+            one("rules:\n- id: a\n  name: A\n  regex: 'k(x{4,8})'\n  max_len: 90\n").unwrap();
+        assert_eq!(rules[0].max_len, Some(9));
+        let err = one("rules:\n- id: a\n  name: A\n  regex: 'k(x)'\n  max_len: 0\n").unwrap_err();
+        assert!(
+            err.to_string().contains("max_len must be at least 1"),
+            "{err}"
+        );
+    }
+
+    /// Long counted repetitions cost megabytes per rule and thread; built-in
+    /// rules write them unbounded with `max_len` instead.
+    #[test]
+    fn every_builtin_regex_compiles_small() {
+        for rule in RuleSet::builtin().unwrap().rules() {
+            rule.compile().unwrap();
+            let bytes = rule.regex().memory_usage();
+            assert!(
+                bytes < 1 << 20,
+                "{}: {} KiB compiled; write long repetitions as {{m,}} with max_len",
+                rule.id(),
+                bytes >> 10
+            );
+        }
     }
 
     #[test]
