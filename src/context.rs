@@ -17,7 +17,7 @@ pub enum Context {
     /// `test_foo.py`, `Foo.spec.ts`.
     Test,
     /// Documentation and examples: `docs/`, `examples/`, `README.md`,
-    /// `*.rst`, doc comments and doctests.
+    /// `*.rst`, doc comments and doctests, lines aimed at `example.com`.
     Example,
     /// Third-party code: `vendor/`, `node_modules/`, `third_party/`,
     /// `site-packages/`.
@@ -35,14 +35,32 @@ impl Context {
     }
 
     /// `confidence` lowered for this context: one step for tests and
-    /// third-party code, two for documentation, whose keys are nearly
-    /// always published examples.
-    pub fn lower(self, confidence: Confidence) -> Confidence {
+    /// third-party code; for documentation two steps, except that a
+    /// provider-format match (high confidence) that is not recognisably a
+    /// `sample` (see [`is_sample`]) loses only one and so stays in the
+    /// default report.
+    ///
+    /// Documentation's generic matches are nearly always illustrations. A
+    /// provider token's example works with a placeholder, and documented
+    /// example values are dropped before this, so a well-formed one in a
+    /// runbook or a README is far more often pasted from a live account.
+    pub fn lower(self, confidence: Confidence, sample: bool) -> Confidence {
         match self {
             Context::Test | Context::Vendored => confidence.lower(),
+            Context::Example if confidence == Confidence::High && !sample => confidence.lower(),
             Context::Example => confidence.lower().lower(),
         }
     }
+}
+
+/// Whether a match is recognisably a sample: a key block (PEM armour, a
+/// PuTTY key file: an example that loads a key needs a complete one, so
+/// documentation is full of real-looking sample keys), or a value on a line
+/// aimed at a host reserved for documentation.
+pub fn is_sample(secret: &[u8], line: &str) -> bool {
+    secret.starts_with(b"-----BEGIN")
+        || secret.starts_with(b"PuTTY-User-Key-File-")
+        || addresses_example_host(line)
 }
 
 const TEST_DIRS: &[&str] = &[
@@ -108,6 +126,8 @@ const DOC_EXTENSIONS: &[&str] = &[".md", ".markdown", ".rst", ".adoc", ".asciido
 /// assert_eq!(classify("src/lib.rs", "/// let key = \"...\";"), Some(Context::Example));
 /// assert_eq!(classify("node_modules/x/index.js", "k = 1"), Some(Context::Vendored));
 /// assert_eq!(classify("src/settings.py", "SECRET_KEY = '...'"), None);
+/// assert_eq!(classify("src/api.py", "Client('https://api.example.com', key)"), Some(Context::Example));
+/// assert_eq!(classify("src/api.py", "Client('https://myexample.com', key)"), None);
 /// ```
 pub fn classify(path: &str, line: &str) -> Option<Context> {
     let lower = path.to_ascii_lowercase();
@@ -121,6 +141,7 @@ pub fn classify(path: &str, line: &str) -> Option<Context> {
         .any(|s| s.split(['-', '_', '.']).any(|w| EXAMPLE_DIRS.contains(&w)))
         || doc_file(file)
         || doc_comment(line)
+        || addresses_example_host(line)
     {
         Some(Context::Example)
     } else if segments.iter().any(|s| VENDOR_DIRS.contains(s)) {
@@ -158,11 +179,15 @@ fn test_file(file: &str) -> bool {
             .any(|word| TEST_WORDS.contains(&word) || word == "spec")
 }
 
+/// The documentation variables of Ansible modules and plugins.
+const ANSIBLE_DOCS: [&str; 3] = ["EXAMPLES", "DOCUMENTATION", "RETURN"];
+
 /// Byte ranges of documentation strings: triple-quoted strings that open
 /// a line (Python docstrings, not `KEY = """...`), and Ansible's
-/// `EXAMPLES`/`DOCUMENTATION`/`RETURN` blocks.
+/// `EXAMPLES`/`DOCUMENTATION`/`RETURN` blocks, as Python strings or as
+/// block scalars of a plugin's YAML documentation file.
 pub fn doc_strings(text: &[u8]) -> Vec<std::ops::Range<usize>> {
-    let mut ranges = Vec::new();
+    let mut ranges = yaml_doc_blocks(text);
     if memchr::memmem::find(text, b"\"\"\"").is_none()
         && memchr::memmem::find(text, b"'''").is_none()
     {
@@ -185,6 +210,64 @@ pub fn doc_strings(text: &[u8]) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
+/// Whether a line addresses a host reserved for documentation (RFC 2606:
+/// `example.com`, `example.org`, `example.net` and their subdomains): a
+/// call or a URL aimed at one is an example, since nothing live answers
+/// there.
+fn addresses_example_host(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["example.com", "example.org", "example.net"]
+        .iter()
+        .any(|host| {
+            memchr::memmem::find_iter(lower.as_bytes(), host.as_bytes()).any(|at| {
+                let before = lower.as_bytes()[..at].last();
+                let after = lower.as_bytes().get(at + host.len());
+                let starts = before.is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
+                let ends = after.is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
+                starts && ends
+            })
+        })
+}
+
+/// Top-level YAML block scalars named like Ansible's documentation
+/// variables (`EXAMPLES: |` at the start of a line), each up to the next
+/// line that starts in the first column.
+fn yaml_doc_blocks(text: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    for name in ANSIBLE_DOCS {
+        let key = format!("{name}:");
+        for at in memchr::memmem::find_iter(text, key.as_bytes()) {
+            let line_start = at == 0 || text[at - 1] == b'\n';
+            let rest = &text[at + key.len()..];
+            let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            let value = String::from_utf8_lossy(&rest[..line_end]);
+            let block = value.trim().starts_with(['|', '>']);
+            if !(line_start && block) {
+                continue;
+            }
+            let body = at + key.len() + line_end;
+            ranges.push(at..block_end(text, body));
+        }
+    }
+    ranges
+}
+
+/// Where a YAML block that starts at `from` (a line break) ends: at the
+/// line break before the next line that begins with a character other
+/// than a space or a break.
+fn block_end(text: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(nl) = memchr::memchr(b'\n', &text[i..]) {
+        let next = i + nl + 1;
+        match text.get(next) {
+            Some(b' ' | b'\t' | b'\n' | b'\r') => i = next,
+            Some(_) => return next - 1,
+            None => return text.len(),
+        }
+    }
+    text.len()
+}
+
 /// Whether the string opening at `quote` is documentation: only
 /// whitespace (and a string prefix) before it on its line, or an Ansible
 /// documentation variable.
@@ -194,7 +277,7 @@ fn opens_doc(text: &[u8], quote: usize) -> bool {
     let before = before.trim();
     let before = before.trim_end_matches(['r', 'R', 'u', 'U', 'b', 'B', 'f', 'F']);
     before.is_empty()
-        || ["EXAMPLES", "DOCUMENTATION", "RETURN"].iter().any(|name| {
+        || ANSIBLE_DOCS.iter().any(|name| {
             before
                 .strip_prefix(name)
                 .is_some_and(|rest| rest.trim() == "=")
@@ -290,6 +373,19 @@ mod tests {
     }
 
     #[test]
+    fn yaml_documentation_blocks() {
+        let text = b"DOCUMENTATION:\n  name: f\nEXAMPLES: |\n  # h => \"$6$x\"\n\n  - x\nRETURN:\n  a: 1\n";
+        let docs = doc_strings(text);
+        assert_eq!(docs.len(), 1, "only block scalars: {docs:?}");
+        let block = std::str::from_utf8(&text[docs[0].clone()]).unwrap();
+        assert!(
+            block.starts_with("EXAMPLES: |") && block.ends_with("- x"),
+            "{block:?}"
+        );
+        assert!(doc_strings(b"key: EXAMPLES: |\n  x\n").is_empty());
+    }
+
+    #[test]
     fn doc_strings_and_test_names() {
         let text = b"def f():\n    \"\"\"Use it:\n    url = x\n    \"\"\"\nKEY = \"\"\"\nblock\n\"\"\"\nEXAMPLES = r'''\nx\n'''\n";
         let docs = doc_strings(text);
@@ -314,8 +410,34 @@ mod tests {
 
     #[test]
     fn lowering() {
-        assert_eq!(Context::Test.lower(Confidence::High), Confidence::Medium);
-        assert_eq!(Context::Example.lower(Confidence::High), Confidence::Low);
-        assert_eq!(Context::Vendored.lower(Confidence::Low), Confidence::Low);
+        assert_eq!(
+            Context::Test.lower(Confidence::High, false),
+            Confidence::Medium
+        );
+        assert_eq!(
+            Context::Example.lower(Confidence::High, false),
+            Confidence::Medium
+        );
+        assert_eq!(
+            Context::Example.lower(Confidence::High, true),
+            Confidence::Low
+        );
+        assert_eq!(
+            Context::Example.lower(Confidence::Medium, false),
+            Confidence::Low
+        );
+        assert_eq!(
+            Context::Vendored.lower(Confidence::Low, false),
+            Confidence::Low
+        );
+        assert!(is_sample(b"-----BEGIN OPENSSH PRIVATE KEY-----", ""));
+        assert!(is_sample(
+            b"glpat-x",
+            "gl = Gitlab('https://gitlab.example.com', token)"
+        ));
+        assert!(!is_sample(
+            b"sk-ant-api03-",
+            "curl https://api.anthropic.com"
+        ));
     }
 }

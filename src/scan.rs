@@ -534,7 +534,12 @@ impl<'e> ChunkScanner<'e> {
             }
         });
         let location = Location {
-            confidence: context.map_or(hit.confidence, |c| c.lower(hit.confidence)),
+            confidence: context.map_or(hit.confidence, |c| {
+                c.lower(
+                    hit.confidence,
+                    context::is_sample(&hit.secret, &hit.snippet),
+                )
+            }),
             context,
             decoded: hit.decoded.clone(),
             path: origin.display.to_owned(),
