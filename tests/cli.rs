@@ -199,44 +199,54 @@ fn context_lowers_confidence() {
     tree.write("app/settings.py", format!("TOKEN = '{token}'\n"));
     tree.write("tests/test_client.py", format!("TOKEN = '{token}'\n"));
     tree.write("docs/setup.md", format!("export TOKEN={token}\n"));
+    tree.write(
+        "docs/api.md",
+        format!("curl -H 'PRIVATE-TOKEN: {token}' https://gitlab.example.com/api/v4/user\n"),
+    );
     let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
-    let locations = &json["findings"][0]["locations"];
-    let seen: Vec<_> = locations
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["path"].as_str().unwrap(),
-                l["confidence"].as_str().unwrap(),
-                l["context"].as_str(),
-            )
-        })
-        .collect();
+    let seen = |json: &serde_json::Value| -> Vec<(String, String, Option<String>)> {
+        json["findings"][0]["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["path"].as_str().unwrap().to_owned(),
+                    l["confidence"].as_str().unwrap().to_owned(),
+                    l["context"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    let row = |path: &str, confidence: &str, context: Option<&str>| {
+        (
+            path.to_owned(),
+            confidence.to_owned(),
+            context.map(str::to_owned),
+        )
+    };
     assert_eq!(
-        seen,
+        seen(&json),
         [
-            ("app/settings.py", "high", None),
-            ("tests/test_client.py", "medium", Some("test"))
-        ]
+            row("app/settings.py", "high", None),
+            row("docs/setup.md", "medium", Some("example")),
+            row("tests/test_client.py", "medium", Some("test")),
+        ],
+        "a provider key in documentation loses one step and stays reported"
     );
     assert_eq!(
         json["summary"]["below_min_confidence"], 1,
-        "the docs location"
+        "the call aimed at example.com is a sample"
     );
     let (_, json) =
         run_json(
             tree.cmd()
                 .args(["scan", ".", "-f", "json", "--min-confidence", "low"]),
         );
-    let docs = &json["findings"][0]["locations"][1];
-    assert_eq!(
-        (
-            docs["path"].as_str(),
-            docs["context"].as_str(),
-            docs["confidence"].as_str()
-        ),
-        (Some("docs/setup.md"), Some("example"), Some("low"))
+    assert!(
+        seen(&json).contains(&row("docs/api.md", "low", Some("example"))),
+        "{:?}",
+        seen(&json)
     );
 }
 
