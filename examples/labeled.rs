@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release --example labeled -- generate target/labeled/repo --seed 1
+//! cargo run --release --example labeled -- generate target/labeled/held-out --seed 1 --grammar held-out
 //! leakhound scan target/labeled/repo -f json --no-progress > leakhound.json
 //! cargo run --release --example labeled -- score --tool leakhound \
 //!     target/labeled/repo.labels.jsonl leakhound.json
@@ -9,7 +10,9 @@
 //!
 //! `generate DIR` writes the repository at DIR and its labels next to it,
 //! at `DIR.labels.jsonl`, outside the repository so that scanners do not
-//! see them. `score` reads the labels and a report of leakhound, gitleaks,
+//! see them. `--grammar held-out` generates it from the held-out grammar
+//! (other names, syntaxes and file kinds than the rules were written
+//! against); the default is `training`. `score` reads the labels and a report of leakhound, gitleaks,
 //! betterleaks or Kingfisher (JSON) and prints recall, precision, the
 //! misses and the false findings. Paths in the report are taken relative to
 //! the repository (`DIR`, from the labels' file name, or `--root`).
@@ -22,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  labeled generate DIR [--seed N]
+  labeled generate DIR [--seed N] [--grammar training|held-out]
   labeled score --tool leakhound|gitleaks|betterleaks|kingfisher LABELS REPORT [--root DIR]";
 
 fn main() -> ExitCode {
@@ -70,14 +73,18 @@ fn labels_path(dir: &Path) -> PathBuf {
 }
 
 fn generate(args: &[String]) -> Result<(), String> {
-    let (opts, positional) = options(args, &["seed"])?;
+    let (opts, positional) = options(args, &["seed", "grammar"])?;
     let [dir] = positional.as_slice() else {
         return Err(USAGE.to_owned());
     };
     let mut seed = 1;
+    let mut grammar = labeled::Grammar::Training;
     for (name, value) in opts {
         if name == "seed" {
             seed = value.parse().map_err(|_| format!("bad seed {value}"))?;
+        } else {
+            grammar = labeled::Grammar::parse(&value)
+                .ok_or(format!("bad grammar {value} (training or held-out)"))?;
         }
     }
     let dir = PathBuf::from(dir);
@@ -89,7 +96,7 @@ fn generate(args: &[String]) -> Result<(), String> {
     {
         return Err(format!("{} exists and is not empty", dir.display()));
     }
-    let labels = labeled::generate(&dir, seed);
+    let labels = labeled::generate_with(&dir, seed, grammar);
     let out = labels_path(&dir);
     labeled::write_labels(&out, &labels).map_err(|e| format!("{}: {e}", out.display()))?;
     let positives: Vec<&labeled::Label> = labels.iter().filter(|l| l.positive).collect();

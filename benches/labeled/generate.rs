@@ -381,9 +381,9 @@ impl File {
 
 /// The generator's state: the PRNG, the labels so far, and each label's
 /// needles.
-struct Gen {
-    rng: Rng,
-    labels: Vec<Label>,
+pub(super) struct Gen {
+    pub(super) rng: Rng,
+    pub(super) labels: Vec<Label>,
     needles: Vec<(String, usize)>,
     pool: Vec<&'static str>,
     pool_pos: usize,
@@ -411,7 +411,7 @@ const FILLER: &[(&str, &str)] = &[
 ];
 
 impl Gen {
-    fn new(seed: u64) -> Gen {
+    pub(super) fn new(seed: u64) -> Gen {
         let mut rng = Rng::new(seed);
         let mut pool = PROVIDERS.to_vec();
         rng.shuffle(&mut pool);
@@ -436,12 +436,13 @@ impl Gen {
             secret: secret.to_owned(),
             context: ctx.to_owned(),
             locations: Vec::new(),
+            facets: Default::default(),
         });
         self.labels.len() - 1
     }
 
     /// A positive label found by searching for `needle`.
-    fn positive(&mut self, kind: &str, secret: &str, ctx: &str, needle: &str) -> usize {
+    pub(super) fn positive(&mut self, kind: &str, secret: &str, ctx: &str, needle: &str) -> usize {
         self.positives += 1;
         let id = format!("s{:04}", self.positives);
         let index = self.push(id, kind, true, secret, ctx);
@@ -450,7 +451,7 @@ impl Gen {
     }
 
     /// A decoy label found by searching for `needle`.
-    fn negative(&mut self, kind: &str, value: &str, ctx: &str, needle: &str) -> usize {
+    pub(super) fn negative(&mut self, kind: &str, value: &str, ctx: &str, needle: &str) -> usize {
         self.negatives += 1;
         let id = format!("d{:04}", self.negatives);
         let index = self.push(id, kind, false, value, ctx);
@@ -473,6 +474,18 @@ impl Gen {
                 return entry;
             }
         }
+    }
+
+    /// The next provider entry of the rotation.
+    pub(super) fn next_provider(&mut self) -> &'static str {
+        self.next_entry(Host::Env)
+    }
+
+    /// Sets a facet (`syntax`, `style`, …) of the label at `index`.
+    pub(super) fn facet(&mut self, index: usize, name: &str, value: &str) {
+        self.labels[index]
+            .facets
+            .insert(name.to_owned(), value.to_owned());
     }
 
     /// Names for `planted` not yet used in `file` (a common prefix when
@@ -1178,12 +1191,12 @@ impl Gen {
 }
 
 /// Converts LF line ends to CRLF.
-fn crlf(text: &str) -> String {
+pub(super) fn crlf(text: &str) -> String {
     text.replace('\n', "\r\n")
 }
 
 /// UTF-16LE with a byte order mark.
-fn utf16le(text: &str) -> Vec<u8> {
+pub(super) fn utf16le(text: &str) -> Vec<u8> {
     let mut out = vec![0xFF, 0xFE];
     for unit in text.encode_utf16() {
         out.extend(unit.to_le_bytes());
@@ -1194,6 +1207,17 @@ fn utf16le(text: &str) -> Vec<u8> {
 /// Builds the repository at `dir` (which must not exist or be empty) from
 /// `seed` and returns the labels, with every location filled in.
 pub fn generate(dir: &Path, seed: u64) -> Vec<Label> {
+    build(dir, Gen::new(seed), |g, repo| {
+        base_files(g, repo);
+        service_files(g, repo);
+        special_files(g, repo);
+        history(g, repo);
+    })
+}
+
+/// Creates the repository at `dir`, lets `plant` write and commit its
+/// files, then locates and checks every label.
+pub(super) fn build(dir: &Path, mut g: Gen, plant: impl FnOnce(&mut Gen, &mut Repo)) -> Vec<Label> {
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map(|mut d| d.next().is_none())
@@ -1208,12 +1232,7 @@ pub fn generate(dir: &Path, seed: u64) -> Vec<Label> {
     ));
     std::fs::create_dir_all(&home).expect("an empty HOME for git");
     let mut repo = Repo::init(dir, &home);
-    let mut g = Gen::new(seed);
-
-    base_files(&mut g, &mut repo);
-    service_files(&mut g, &mut repo);
-    special_files(&mut g, &mut repo);
-    history(&mut g, &mut repo);
+    plant(&mut g, &mut repo);
 
     let Gen {
         mut labels,

@@ -15,17 +15,48 @@
 //! with the labels: recall per unique secret and per location, precision
 //! per distinct finding location, the misses and the false findings.
 //!
-//! Used by `examples/labeled.rs` (`labeled generate DIR`, `labeled score`)
-//! and by `tests/labeled.rs`.
+//! The secrets above follow the training grammar: the names, syntaxes and
+//! file kinds the rules were written against, so its figures say how well
+//! the rules fit it, not how they generalise. [`generate_held_out`] (or
+//! [`generate_with`] and [`Grammar::HeldOut`]; `labeled generate DIR
+//! --grammar held-out`) builds a repository from a held-out grammar
+//! instead: credential names composed from service parts and credential
+//! words the training grammar does not use (`RABBITMQ_PASS`, `ldapBindPw`,
+//! `kafka.sasl.passphrase`, `hmac-key-webhook`, …) in six styles and as
+//! nested keys; generic secrets of four shapes and provider keys in 34
+//! syntaxes (Compose `environment:` maps and lists, GitHub Actions `env:`,
+//! INI with CRLF, TOML tables, nested YAML and JSON, Spring `.properties`,
+//! `.env`, HCL, Gradle, Jenkinsfile, Kotlin, Swift, Go struct literals,
+//! Rust consts, C#, Java, Ruby, PHP, Elixir, Helm values, Ansible vars,
+//! nginx, Apache, XML attributes, systemd units, Makefiles, Dockerfiles,
+//! shell, PowerShell, Python and JavaScript idioms, `.reg` in UTF-16LE);
+//! and in documentation (curl examples, clone URLs, README snippets),
+//! `Authorization: Basic` headers and Docker `config.json` auths (the
+//! decoded password labeled at the line of the base64), split pairs
+//! (an identifier on one line, its secret on the next), SQL `CREATE USER`,
+//! `.pgpass`, `.git-credentials`, WireGuard, and private keys in heredocs,
+//! escaped `.env` values, YAML blocks and Kotlin raw strings. Its decoys
+//! are in the same style (the same names with references, placeholders,
+//! numbers, booleans, paths, URLs without passwords, identifiers, example
+//! and publishable keys, public keys, digests, lock files, sealed
+//! secrets). Its labels carry facets (`syntax`, `style`, `word`, `shape`)
+//! and [`score()`] reports the misses by each. The default grammar stays
+//! the training one, so existing figures do not change.
+//!
+//! Used by `examples/labeled.rs` (`labeled generate DIR [--seed N]
+//! [--grammar training|held-out]`, `labeled score`) and by
+//! `tests/labeled.rs`.
 
 #![allow(dead_code, unused_imports)]
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 mod generate;
+mod heldout;
 mod locate;
 mod parse;
 mod repo;
@@ -34,6 +65,37 @@ mod score;
 mod values;
 
 pub use generate::{DECOY_KINDS, GENERIC_KINDS, SPECIAL_KINDS, context, generate, positive_kinds};
+pub use heldout::{HELD_OUT_SYNTAXES, generate_held_out, held_out_grammar_size};
+
+/// The grammar a repository is generated from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grammar {
+    /// The names, syntaxes and file kinds the rules were written against
+    /// (the default; [`generate`]).
+    Training,
+    /// Other names, syntaxes and places ([`generate_held_out`]), to
+    /// measure how the rules generalise.
+    HeldOut,
+}
+
+impl Grammar {
+    /// `training` or `held-out`.
+    pub fn parse(name: &str) -> Option<Grammar> {
+        match name {
+            "training" => Some(Grammar::Training),
+            "held-out" => Some(Grammar::HeldOut),
+            _ => None,
+        }
+    }
+}
+
+/// Builds the repository at `dir` from `seed` with `grammar`.
+pub fn generate_with(dir: &Path, seed: u64, grammar: Grammar) -> Vec<Label> {
+    match grammar {
+        Grammar::Training => generate(dir, seed),
+        Grammar::HeldOut => generate_held_out(dir, seed),
+    }
+}
 pub use parse::{TOOLS, parse_report};
 pub use score::{FalseFinding, Found, Missed, Row, Score, clean_path, score};
 
@@ -67,6 +129,11 @@ pub struct Label {
     pub context: String,
     /// Every location in any version of any file, sorted.
     pub locations: Vec<Location>,
+    /// What else describes it, for the held-out grammar: `syntax` (the
+    /// file's syntax), `style` (of the name), `word` (the credential word
+    /// in the name), `shape` (of the value). Empty for the training grammar.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facets: BTreeMap<String, String>,
 }
 
 /// Writes labels as JSON lines.

@@ -78,6 +78,11 @@ pub struct Score {
     pub by_context: Vec<Row>,
     /// False finding locations per decoy kind (and `unlabeled`).
     pub false_by_decoy: Vec<(String, usize)>,
+    /// Misses per value of each facet of the secrets (held-out grammar),
+    /// most missed first.
+    pub by_facet: Vec<(String, Vec<Row>)>,
+    /// False finding locations per value of each facet of the decoys hit.
+    pub false_by_facet: Vec<(String, Vec<(String, usize)>)>,
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -185,9 +190,12 @@ pub fn score(labels: &[Label], findings: &[Found]) -> Score {
         by_kind: Vec::new(),
         by_context: Vec::new(),
         false_by_decoy: Vec::new(),
+        by_facet: Vec::new(),
+        false_by_facet: Vec::new(),
     };
     let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut contexts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut facets: BTreeMap<&str, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
     for label in &positives {
         let mut found_any = false;
         for loc in &label.locations {
@@ -204,6 +212,15 @@ pub fn score(labels: &[Label], findings: &[Found]) -> Score {
         let context = contexts.entry(label.context.as_str()).or_default();
         kind.0 += 1;
         context.0 += 1;
+        for (facet, value) in &label.facets {
+            let row = facets
+                .entry(facet.as_str())
+                .or_default()
+                .entry(value.as_str())
+                .or_default();
+            row.0 += 1;
+            row.1 += usize::from(!found_any);
+        }
         if found_any {
             score.secrets_found += 1;
         } else {
@@ -225,6 +242,11 @@ pub fn score(labels: &[Label], findings: &[Found]) -> Score {
     };
     score.by_kind = kinds.iter().map(row).collect();
     score.by_context = contexts.iter().map(row).collect();
+    for (facet, values) in &facets {
+        let mut rows: Vec<Row> = values.iter().map(row).collect();
+        rows.sort_by(|a, b| b.missed.cmp(&a.missed).then(a.name.cmp(&b.name)));
+        score.by_facet.push(((*facet).to_owned(), rows));
+    }
 
     let positive_ranges = ranges(positives.iter().copied());
     let decoy_ranges = ranges(labels.iter().filter(|l| !l.positive));
@@ -237,6 +259,12 @@ pub fn score(labels: &[Label], findings: &[Found]) -> Score {
         })
     };
     let mut by_decoy: BTreeMap<String, usize> = BTreeMap::new();
+    let decoy_facets: HashMap<&str, &BTreeMap<String, String>> = labels
+        .iter()
+        .filter(|l| !l.positive)
+        .map(|l| (l.id.as_str(), &l.facets))
+        .collect();
+    let mut false_facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for ((path, line), (rules, secrets)) in &reported {
         if within(&positive_ranges, path, *line).is_some() {
             score.finding_locations_true += 1;
@@ -250,6 +278,14 @@ pub fn score(labels: &[Label], findings: &[Found]) -> Score {
             None => ("unlabeled".to_owned(), None),
         };
         *by_decoy.entry(decoy.clone()).or_default() += 1;
+        let hit_facets = decoy_id.as_deref().and_then(|id| decoy_facets.get(id));
+        for (facet, value) in hit_facets.into_iter().flat_map(|f| f.iter()) {
+            *false_facets
+                .entry(facet.clone())
+                .or_default()
+                .entry(value.clone())
+                .or_default() += 1;
+        }
         score.false_findings.push(FalseFinding {
             path: path.clone(),
             line: *line,
@@ -260,6 +296,11 @@ pub fn score(labels: &[Label], findings: &[Found]) -> Score {
         });
     }
     score.false_by_decoy = by_decoy.into_iter().collect();
+    for (facet, values) in false_facets {
+        let mut rows: Vec<(String, usize)> = values.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        score.false_by_facet.push((facet, rows));
+    }
     score
 }
 
@@ -316,6 +357,15 @@ impl fmt::Display for Score {
                 writeln!(f, "  {:<40} {}/{}", row.name, row.missed, row.total)?;
             }
         }
+        for (facet, rows) in &self.by_facet {
+            let missed: Vec<&Row> = rows.iter().filter(|r| r.missed > 0).collect();
+            if !missed.is_empty() {
+                writeln!(f, "\nmisses by {facet} (missed/total, most missed first):")?;
+                for row in missed {
+                    writeln!(f, "  {:<40} {}/{}", row.name, row.missed, row.total)?;
+                }
+            }
+        }
         if !self.missed.is_empty() {
             writeln!(f, "\nmissed secrets:")?;
             for m in &self.missed {
@@ -341,6 +391,12 @@ impl fmt::Display for Score {
             writeln!(f, "\nfalse finding locations by decoy kind:")?;
             for (kind, count) in &self.false_by_decoy {
                 writeln!(f, "  {kind:<40} {count}")?;
+            }
+            for (facet, rows) in &self.false_by_facet {
+                writeln!(f, "\nfalse finding locations by decoy {facet}:")?;
+                for (value, count) in rows {
+                    writeln!(f, "  {value:<40} {count}")?;
+                }
             }
             writeln!(f, "\nfalse findings:")?;
             for ff in &self.false_findings {
