@@ -118,8 +118,9 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     // AWS documentation's key pair.
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    // Stripe's documented test-mode key.
+    // Stripe's documented test-mode keys (the current and the older one).
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
     // Oracle's sample schema login (scott/tiger), in countless database docs.
     "tiger",
     // Example tokens of the OAuth specifications (RFC 5849, 6749, 6750, 7009).
