@@ -135,6 +135,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "ad180jjd733klru7",
     "kd94hf93k423kf44",
     "45ghiukldjahdnhzdauz",
+    // The Basic credentials of RFC 7617 (Aladdin:open sesame).
+    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
     // The token shown on jwt.io.
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ];

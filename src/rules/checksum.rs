@@ -46,6 +46,10 @@ pub enum Checksum {
     /// BCH checksum, in one case. age secret keys (`AGE-SECRET-KEY-1...`).
     /// <https://github.com/bitcoin/bips/blob/master/bip-0173.mediawiki>
     Bech32,
+    /// HTTP Basic credentials (RFC 7617): base64 of `user:password` in
+    /// printable ASCII, with a password of at least 6 characters that is
+    /// not a variable reference (`$PASS`, `%s`, `${x}`, `<password>`).
+    BasicCredentials,
 }
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -62,6 +66,7 @@ impl Checksum {
             Checksum::GrafanaCrc32 => verify_grafana(secret),
             Checksum::GitlabRoutable => verify_gitlab_routable(secret, before),
             Checksum::Bech32 => verify_bech32(secret),
+            Checksum::BasicCredentials => verify_basic_credentials(secret),
         }
     }
 }
@@ -141,6 +146,23 @@ fn verify_gitlab_routable(secret: &[u8], before: &[u8]) -> bool {
     (1..=run).any(|n| check == crc_of(&before[before.len() - n..]))
 }
 
+fn verify_basic_credentials(secret: &[u8]) -> bool {
+    use base64::Engine as _;
+    let trimmed: Vec<u8> = secret.iter().copied().filter(|&b| b != b'=').collect();
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&trimmed) else {
+        return false;
+    };
+    if !decoded.iter().all(|b| (b' '..=b'~').contains(b)) {
+        return false;
+    }
+    let Some(colon) = decoded.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let (user, password) = (&decoded[..colon], &decoded[colon + 1..]);
+    let reference = password.first().is_some_and(|b| b"$%{<".contains(b));
+    !user.is_empty() && password.len() >= 6 && !reference
+}
+
 fn verify_bech32(secret: &[u8]) -> bool {
     const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
     const GENERATOR: [u32; 5] = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
@@ -188,6 +210,24 @@ mod tests {
             "{prefix}{random}{}",
             base62(u64::from(crc32fast::hash(random.as_bytes())), 6)
         )
+    }
+
+    #[test]
+    fn basic_credentials() {
+        use base64::Engine as _;
+        let encode = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let check = |s: &str| Checksum::BasicCredentials.verify(encode(s).as_bytes(), b"");
+        assert!(check("relay-monitor:YtjPebble#_kyjN2"));
+        assert!(check("api:key-d03b0495e36e206952277da8080e20a6"));
+        assert!(!check("relay-monitor"), "no colon");
+        assert!(
+            !check("user:pass"),
+            "a password this short is a placeholder"
+        );
+        assert!(!check("deploy:$DEPLOY_TOKEN"), "a variable");
+        assert!(!check(":YtjPebble#_kyjN2"), "no user");
+        assert!(!check("user:\u{1}\u{2}binary-data"), "not text");
+        assert!(!Checksum::BasicCredentials.verify(b"not base64!", b""));
     }
 
     /// Changes the byte at `i` to another one of the same class.
