@@ -182,8 +182,9 @@ pub struct Rule {
     pub file: PathBuf,
     /// Index of the `secret` capture group.
     pub secret_group: usize,
-    /// Longest possible match in bytes, when the regex bounds it: a match
-    /// containing a keyword lies within this distance of it.
+    /// Longest possible match in bytes, when the regex bounds it or the
+    /// rule gives `max_len`: a match containing a keyword lies within this
+    /// distance of it.
     pub max_len: Option<usize>,
     /// Compiled allowlist of the rule.
     pub allowlist: Allowlist,
