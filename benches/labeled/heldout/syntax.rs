@@ -173,6 +173,18 @@ fn is_bool(s: &str) -> bool {
     s == "true" || s == "false"
 }
 
+/// The declared type of a value: `[number, boolean, string]`, the first two
+/// only for a raw (unquoted) number or boolean.
+fn type_name(raw: bool, v: &str, [number, boolean, string]: [&'static str; 3]) -> &'static str {
+    if raw && is_number(v) {
+        number
+    } else if raw && is_bool(v) {
+        boolean
+    } else {
+        string
+    }
+}
+
 impl Syntax {
     /// The facet and kind suffix: `generic-compose-env-map`.
     pub fn id(self) -> &'static str {
@@ -317,13 +329,7 @@ impl Syntax {
                 if rng.chance(60) {
                     entry(0, format!("  {snake} = {}", dq(val)), LowerSnake)
                 } else {
-                    let ty = if raw && is_number(v) {
-                        "number"
-                    } else if raw && is_bool(v) {
-                        "bool"
-                    } else {
-                        "string"
-                    };
+                    let ty = type_name(raw, v, ["number", "bool", "string"]);
                     let text = format!(
                         "variable \"{snake}\" {{\n  type    = {ty}\n  default = {}\n}}",
                         dq(val)
@@ -362,15 +368,7 @@ impl Syntax {
                 }
             }
             Syntax::RustConst => {
-                let ty = if !raw {
-                    "&str"
-                } else if is_number(v) {
-                    "u32"
-                } else if is_bool(v) {
-                    "bool"
-                } else {
-                    "&str"
-                };
+                let ty = type_name(raw, v, ["u32", "bool", "&str"]);
                 if !raw && rng.chance(30) {
                     entry(0, format!("static {upper}: &[u8] = b\"{v}\";"), UpperSnake)
                 } else {
@@ -382,13 +380,7 @@ impl Syntax {
                 }
             }
             Syntax::CSharp => {
-                let ty = if raw && is_number(v) {
-                    "int"
-                } else if raw && is_bool(v) {
-                    "bool"
-                } else {
-                    "string"
-                };
+                let ty = type_name(raw, v, ["int", "bool", "string"]);
                 match rng.below(3) {
                     0 if !raw || ty != "string" => entry(
                         0,
@@ -408,13 +400,7 @@ impl Syntax {
                 }
             }
             Syntax::Java => {
-                let ty = if raw && is_number(v) {
-                    "int"
-                } else if raw && is_bool(v) {
-                    "boolean"
-                } else {
-                    "String"
-                };
+                let ty = type_name(raw, v, ["int", "boolean", "String"]);
                 match rng.below(3) {
                     0 => entry(
                         0,
@@ -551,13 +537,7 @@ impl Syntax {
                     LowerSnake,
                 ),
                 _ => {
-                    let ty = if raw && is_number(v) {
-                        "int"
-                    } else if raw && is_bool(v) {
-                        "bool"
-                    } else {
-                        "str"
-                    };
+                    let ty = type_name(raw, v, ["int", "bool", "str"]);
                     let v = match (raw, v) {
                         (true, "true") => "True".to_owned(),
                         (true, "false") => "False".to_owned(),
