@@ -439,6 +439,12 @@ fn engine_for(encoded: &[u8]) -> &'static GeneralPurpose {
     }
 }
 
+/// Decodes standard base64 as a whole, padded or not (no stray characters
+/// dropped, unlike the runs found in text).
+pub fn standard_base64(encoded: &[u8]) -> Option<Vec<u8>> {
+    STANDARD.decode(encoded).ok()
+}
+
 fn decode_base64(encoded: &[u8]) -> Option<Vec<u8>> {
     let url_safe = encoded.iter().any(|b| matches!(b, b'-' | b'_'));
     let standard = encoded.iter().any(|b| matches!(b, b'+' | b'/'));

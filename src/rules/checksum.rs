@@ -147,9 +147,7 @@ fn verify_gitlab_routable(secret: &[u8], before: &[u8]) -> bool {
 }
 
 fn verify_basic_credentials(secret: &[u8]) -> bool {
-    use base64::Engine as _;
-    let trimmed: Vec<u8> = secret.iter().copied().filter(|&b| b != b'=').collect();
-    let Ok(decoded) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&trimmed) else {
+    let Some(decoded) = crate::decode::standard_base64(secret) else {
         return false;
     };
     if !decoded.iter().all(|b| (b' '..=b'~').contains(b)) {
