@@ -48,10 +48,46 @@ struct Worker<'e> {
 }
 
 /// A blob handed over without a place: what it counted and what it holds.
+/// Most blobs of a history were matched and hold nothing: those keep only
+/// their size (a history holds tens of thousands of them).
 struct Unplaced {
     blob: ObjectId,
-    summary: Summary,
-    hits: Vec<Hit>,
+    outcome: Outcome,
+}
+
+enum Outcome {
+    /// Matched in full, with nothing found: its size.
+    Clean(u64),
+    /// Anything else: its counts and hits.
+    Other(Box<(Summary, Vec<Hit>)>),
+}
+
+impl Unplaced {
+    fn new(blob: ObjectId, summary: Summary, hits: Vec<Hit>) -> Self {
+        let outcome = match summary.only_scanned() {
+            Some(bytes) if hits.is_empty() => Outcome::Clean(bytes),
+            _ => Outcome::Other(Box::new((summary, hits))),
+        };
+        Unplaced { blob, outcome }
+    }
+
+    fn hits(&self) -> &[Hit] {
+        match &self.outcome {
+            Outcome::Clean(_) => &[],
+            Outcome::Other(other) => &other.1,
+        }
+    }
+
+    /// Adds its counts to `summary`.
+    fn count(&self, summary: &mut Summary) {
+        match &self.outcome {
+            Outcome::Clean(bytes) => {
+                summary.inputs_scanned += 1;
+                summary.bytes_scanned += bytes;
+            }
+            Outcome::Other(other) => summary.merge(&other.0),
+        }
+    }
 }
 
 impl<'e> Driver<'e> {
@@ -99,7 +135,7 @@ impl<'e> Driver<'e> {
         unplaced.retain(|id, _| source.keeps(id));
         let with_hits: HashSet<ObjectId> = unplaced
             .values()
-            .filter(|b| !b.hits.is_empty())
+            .filter(|b| !b.hits().is_empty())
             .map(|b| b.blob)
             .collect();
         let places = if with_hits.is_empty() {
@@ -110,9 +146,9 @@ impl<'e> Driver<'e> {
         // In pack order, as the blobs were read: the order findings'
         // locations are added in does not matter, they are sorted.
         for blob in unplaced.values() {
-            summary.merge(&blob.summary);
+            blob.count(&mut summary);
             for place in places.get(&blob.blob).into_iter().flatten() {
-                for hit in &blob.hits {
+                for hit in blob.hits() {
                     located.add(hit, origin(place), place.git.clone());
                 }
             }
@@ -181,11 +217,7 @@ impl Sink for Driver<'_> {
                 let before = std::mem::take(&mut worker.scanner.summary);
                 let hits = worker.scan(&input, self.max_size).to_vec();
                 let summary = std::mem::replace(&mut worker.scanner.summary, before);
-                worker.unplaced.push(Unplaced {
-                    blob,
-                    summary,
-                    hits,
-                });
+                worker.unplaced.push(Unplaced::new(blob, summary, hits));
             }
             (place, _) => {
                 worker.scan(&input, self.max_size);

@@ -88,6 +88,17 @@ impl Summary {
         }
     }
 
+    /// The bytes of the one input this counts, if it counts only that: one
+    /// input matched in full, nothing skipped, suppressed or cut.
+    pub fn only_scanned(&self) -> Option<u64> {
+        let plain = Summary {
+            inputs_scanned: 1,
+            bytes_scanned: self.bytes_scanned,
+            ..Summary::default()
+        };
+        (self.stats.is_none() && *self == plain).then_some(self.bytes_scanned)
+    }
+
     /// One line for stderr: what was scanned, found and skipped.
     pub fn line(&self, elapsed: Duration) -> String {
         let commits = if self.commits > 0 {
@@ -659,6 +670,22 @@ fn chained(outer: &[Encoding], inner: Encoding) -> Vec<Encoding> {
 mod tests {
     use super::*;
     use crate::rules::{Allowlist, RuleSet};
+
+    #[test]
+    fn only_scanned_is_one_input_matched_in_full() {
+        let mut summary = Summary {
+            inputs_scanned: 1,
+            bytes_scanned: 42,
+            ..Summary::default()
+        };
+        assert_eq!(summary.only_scanned(), Some(42));
+        summary.decode_limit = 1;
+        assert_eq!(summary.only_scanned(), None, "a cut decoding is counted");
+        let mut skipped = Summary::default();
+        skipped.skip(SkipReason::Binary);
+        assert_eq!(skipped.only_scanned(), None);
+        assert_eq!(Summary::default().only_scanned(), None);
+    }
 
     #[test]
     fn binary_detection() {

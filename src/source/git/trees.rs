@@ -57,16 +57,43 @@ impl Entry {
 }
 
 /// Decoded trees, by id.
+///
+/// Every object id met (as a tree kept or as an entry) is interned once;
+/// a tree's entries are found through its id's number, so no second map
+/// by id is needed. Entries live in fixed-size chunks: a history's trees
+/// hold millions of entries, and one growing vector would at times hold
+/// twice that (and, while it moves, three times).
 #[derive(Default)]
 pub struct TreeStore {
-    /// Tree id → its entries' range in `entries`.
-    trees: HashMap<ObjectId, (u32, u32)>,
-    entries: Vec<Entry>,
+    /// Interned object id → where its entries are, if it is a tree kept.
+    spans: Vec<Span>,
+    chunks: Vec<Vec<Entry>>,
+    trees: usize,
     names: Vec<BString>,
     name_ids: StdHashMap<BString, u32>,
     ids: Vec<ObjectId>,
     id_ids: HashMap<ObjectId, u32>,
+    /// The entries of the tree being parsed.
+    scratch: Vec<Entry>,
 }
+
+/// Entries per chunk (512 KiB); a tree with more gets a chunk of its own.
+const CHUNK: usize = 1 << 16;
+
+/// Where a kept tree's entries are: `chunks[chunk][start..start + len]`.
+#[derive(Clone, Copy)]
+struct Span {
+    chunk: u32,
+    start: u32,
+    len: u32,
+}
+
+/// The span of an object that is not a tree kept.
+const NOT_KEPT: Span = Span {
+    chunk: u32::MAX,
+    start: 0,
+    len: 0,
+};
 
 /// Why a tree could not be had.
 #[derive(Debug)]
@@ -86,20 +113,57 @@ impl TreeStore {
         data: &[u8],
         hash: gix::hash::Kind,
     ) -> Result<(), gix::objs::decode::Error> {
-        if self.trees.contains_key(&id) {
+        let tree = self.intern_id(id) as usize;
+        if self.span(tree).is_some() {
             return Ok(());
         }
-        let first = self.entries.len();
+        let mut entries = std::mem::take(&mut self.scratch);
+        entries.clear();
+        let parsed = self.parse(data, hash, &mut entries);
+        if parsed.is_ok() {
+            self.spans[tree] = self.keep(&entries);
+            self.trees += 1;
+        }
+        self.scratch = entries;
+        parsed
+    }
+
+    fn parse(
+        &mut self,
+        data: &[u8],
+        hash: gix::hash::Kind,
+        out: &mut Vec<Entry>,
+    ) -> Result<(), gix::objs::decode::Error> {
         for entry in gix::objs::TreeRefIter::from_bytes(data, hash) {
-            let entry = entry.inspect_err(|_| self.entries.truncate(first))?;
+            let entry = entry?;
             let name = self.intern_name(entry.filename);
             let object = self.intern_id(entry.oid.to_owned());
-            self.entries
-                .push(Entry::new(name, object, entry.mode.kind()));
+            out.push(Entry::new(name, object, entry.mode.kind()));
         }
-        let len = self.entries.len() - first;
-        self.trees.insert(id, (index(first), index(len)));
         Ok(())
+    }
+
+    /// Copies `entries` into a chunk with room for them.
+    fn keep(&mut self, entries: &[Entry]) -> Span {
+        let fits = |chunk: &Vec<Entry>| chunk.len() + entries.len() <= chunk.capacity();
+        if !self.chunks.last().is_some_and(fits) {
+            self.chunks
+                .push(Vec::with_capacity(CHUNK.max(entries.len())));
+        }
+        let chunk = self.chunks.len() - 1;
+        let last = &mut self.chunks[chunk];
+        let start = last.len();
+        last.extend_from_slice(entries);
+        Span {
+            chunk: index(chunk),
+            start: index(start),
+            len: index(entries.len()),
+        }
+    }
+
+    /// Where the entries of interned object `id` are, if it is a tree kept.
+    fn span(&self, id: usize) -> Option<Span> {
+        self.spans.get(id).copied().filter(|s| s.chunk != NOT_KEPT.chunk)
     }
 
     fn intern_name(&mut self, name: &gix::bstr::BStr) -> u32 {
@@ -119,8 +183,16 @@ impl TreeStore {
     fn intern_id(&mut self, oid: ObjectId) -> u32 {
         *self.id_ids.entry(oid).or_insert_with(|| {
             self.ids.push(oid);
+            self.spans.push(NOT_KEPT);
             index(self.ids.len() - 1)
         })
+    }
+
+    /// Whether tree `id` is kept.
+    fn has(&self, id: &ObjectId) -> bool {
+        self.id_ids
+            .get(id)
+            .is_some_and(|&i| self.span(i as usize).is_some())
     }
 
     /// Copies the entries of tree `id` into `out`, loading the tree from
@@ -132,7 +204,7 @@ impl TreeStore {
         buf: &mut Vec<u8>,
         out: &mut Vec<Entry>,
     ) -> Result<(), Missing> {
-        if !self.trees.contains_key(&id) {
+        if !self.has(&id) {
             let data = match repo.objects.try_find(&id, buf) {
                 Ok(Some(data)) => data,
                 Ok(None) => return Err(Missing::Absent),
@@ -148,10 +220,11 @@ impl TreeStore {
     /// Copies the entries of tree `id` into `out` (none if it is not kept).
     pub fn get(&self, id: ObjectId, out: &mut Vec<Entry>) -> bool {
         out.clear();
-        let Some(&(first, len)) = self.trees.get(&id) else {
+        let Some(span) = self.id_ids.get(&id).and_then(|&i| self.span(i as usize)) else {
             return false;
         };
-        out.extend_from_slice(&self.entries[first as usize..(first + len) as usize]);
+        let start = span.start as usize;
+        out.extend_from_slice(&self.chunks[span.chunk as usize][start..start + span.len as usize]);
         true
     }
 
@@ -168,7 +241,7 @@ impl TreeStore {
     /// Trees kept.
     #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
-        self.trees.len()
+        self.trees
     }
 
     /// Git's order of two entries of one tree: by name, a tree's name
@@ -194,6 +267,51 @@ fn index(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The raw bytes of a tree of blobs named `prefix0`, `prefix1`, ...
+    fn tree_bytes(prefix: &str, entries: usize) -> Vec<u8> {
+        let mut names: Vec<String> = (0..entries).map(|i| format!("{prefix}{i}")).collect();
+        names.sort();
+        let mut data = Vec::new();
+        for name in &names {
+            data.extend_from_slice(format!("100644 {name}\0").as_bytes());
+            data.extend_from_slice(gix::hash::Kind::Sha1.null().as_slice());
+        }
+        data
+    }
+
+    fn names_of(store: &TreeStore, id: ObjectId) -> Vec<String> {
+        let mut out = Vec::new();
+        assert!(store.get(id, &mut out), "tree {id} kept");
+        out.iter().map(|e| store.name(e).to_string()).collect()
+    }
+
+    #[test]
+    fn trees_read_back_across_chunks_and_from_a_chunk_of_their_own() {
+        let sha1 = gix::hash::Kind::Sha1;
+        let mut store = TreeStore::default();
+        let mut kept = Vec::new();
+        // Small trees that fill more than one chunk, then one larger than
+        // a chunk, then small ones again.
+        let sizes = (0..300).map(|i| 300 + i % 7).chain([CHUNK + 5]).chain([3, 4]);
+        for (n, size) in sizes.enumerate() {
+            let data = tree_bytes(&format!("t{n}-"), size);
+            let id = gix::objs::compute_hash(sha1, gix::object::Kind::Tree, &data).unwrap();
+            store.insert(id, &data, sha1).unwrap();
+            store.insert(id, &data, sha1).unwrap();
+            kept.push((id, data));
+        }
+        assert_eq!(store.len(), kept.len(), "each tree kept once");
+        assert!(store.chunks.len() > 2);
+        for (id, data) in &kept {
+            let expected: Vec<String> = gix::objs::TreeRefIter::from_bytes(data, sha1)
+                .map(|e| e.unwrap().filename.to_string())
+                .collect();
+            assert_eq!(names_of(&store, *id), expected);
+        }
+        let mut out = Vec::new();
+        assert!(!store.get(sha1.null(), &mut out), "an entry's id is not a tree kept");
+    }
 
     #[test]
     fn git_order_puts_a_tree_after_names_with_a_lower_next_byte() {
