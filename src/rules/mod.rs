@@ -7,6 +7,7 @@
 
 mod builtin;
 pub mod checksum;
+pub mod fragments;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -59,12 +60,17 @@ impl fmt::Display for Confidence {
     }
 }
 
-/// The top of a rule file: `rules: [...]`.
+/// The top of a rule file: `rules: [...]`, and regex fragments its rules
+/// may use (see [`fragments`]).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFileSyntax {
     /// The rules in the file.
+    #[serde(default)]
     pub rules: Vec<RuleSyntax>,
+    /// Named regex fragments, used as `(?&name)`.
+    #[serde(default)]
+    pub fragments: fragments::Fragments,
 }
 
 /// One rule as written in YAML.
@@ -420,10 +426,19 @@ impl RuleSet {
 /// Parses and validates the rules of one YAML file.
 pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
     let parsed: RuleFileSyntax = serde_norway::from_str(text).map_err(|e| yaml_error(file, &e))?;
+    let own = parsed.fragments;
     parsed
         .rules
         .into_iter()
-        .map(|syntax| Rule::from_syntax(syntax, file))
+        .map(|mut syntax| {
+            syntax.regex =
+                fragments::expand(&syntax.regex, &own).map_err(|message| RuleError::Rule {
+                    file: file.to_owned(),
+                    id: syntax.id.clone(),
+                    message,
+                })?;
+            Rule::from_syntax(syntax, file)
+        })
         .collect()
 }
 
@@ -462,13 +477,17 @@ pub fn yaml_error(file: &Path, error: &serde_norway::Error) -> RuleError {
 
 impl Rule {
     /// Validates a rule read from `file`.
-    pub fn from_syntax(syntax: RuleSyntax, file: &Path) -> Result<Rule, RuleError> {
+    /// Fragment references (`(?&name)`) are expanded with the built-in
+    /// fragments.
+    pub fn from_syntax(mut syntax: RuleSyntax, file: &Path) -> Result<Rule, RuleError> {
+        let id = syntax.id.clone();
         let fail = |message: String| RuleError::Rule {
             file: file.to_owned(),
-            id: syntax.id.clone(),
+            id: id.clone(),
             message,
         };
         validate_id(&syntax.id).map_err(&fail)?;
+        syntax.regex = fragments::expand(&syntax.regex, &Default::default()).map_err(&fail)?;
         if syntax.name.trim().is_empty() {
             return Err(fail("'name' is empty".to_owned()));
         }
@@ -568,6 +587,20 @@ mod tests {
     fn finds_named_secret_group() {
         let rules = one("rules:\n- id: a\n  name: A\n  regex: '(x)(?P<secret>y)'\n").unwrap();
         assert_eq!(rules[0].secret_group, 2);
+    }
+
+    #[test]
+    fn a_file_uses_its_own_and_the_shared_fragments() {
+        let yaml = "fragments:\n  word: 'pw|pass'\nrules:\n- id: a\n  name: A\n  regex: '(?&word)(?&assign)(?P<secret>x+)'\n";
+        let rules = one(yaml).unwrap();
+        assert!(rules[0].syntax.regex.starts_with("(?:pw|pass)(?:"));
+        assert!(!rules[0].syntax.regex.contains("(?&"));
+        let err = one("rules:\n- id: a\n  name: A\n  regex: '(?&nope)(x)'\n").unwrap_err();
+        let err = err.to_string();
+        assert!(
+            err.contains("t.yml: rule 'a': unknown fragment '(?&nope)'"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -163,7 +163,10 @@ impl TreeStore {
 
     /// Where the entries of interned object `id` are, if it is a tree kept.
     fn span(&self, id: usize) -> Option<Span> {
-        self.spans.get(id).copied().filter(|s| s.chunk != NOT_KEPT.chunk)
+        self.spans
+            .get(id)
+            .copied()
+            .filter(|s| s.chunk != NOT_KEPT.chunk)
     }
 
     fn intern_name(&mut self, name: &gix::bstr::BStr) -> u32 {
@@ -293,7 +296,10 @@ mod tests {
         let mut kept = Vec::new();
         // Small trees that fill more than one chunk, then one larger than
         // a chunk, then small ones again.
-        let sizes = (0..300).map(|i| 300 + i % 7).chain([CHUNK + 5]).chain([3, 4]);
+        let sizes = (0..300)
+            .map(|i| 300 + i % 7)
+            .chain([CHUNK + 5])
+            .chain([3, 4]);
         for (n, size) in sizes.enumerate() {
             let data = tree_bytes(&format!("t{n}-"), size);
             let id = gix::objs::compute_hash(sha1, gix::object::Kind::Tree, &data).unwrap();
@@ -310,7 +316,10 @@ mod tests {
             assert_eq!(names_of(&store, *id), expected);
         }
         let mut out = Vec::new();
-        assert!(!store.get(sha1.null(), &mut out), "an entry's id is not a tree kept");
+        assert!(
+            !store.get(sha1.null(), &mut out),
+            "an entry's id is not a tree kept"
+        );
     }
 
     #[test]
