@@ -70,7 +70,7 @@ pub fn match_confidence(rule: &Rule, name: &[u8], secret: &[u8]) -> Confidence {
     }
     let classes = char_classes(secret);
     let name = name.to_ascii_lowercase();
-    if names_key_id(&name) {
+    if names_key_id(&name) || names_public_half(&name) {
         return Confidence::Low;
     }
     let credential = CREDENTIAL_NAMES
@@ -95,6 +95,15 @@ fn names_key_id(name: &[u8]) -> bool {
         .collect();
     let bare = name.ends_with(b"accesskey") || name.ends_with(b"accesskeyid");
     bare && memchr::memmem::find(&name, b"secret").is_none()
+}
+
+/// Whether a generic match's name says its value is the public half of a
+/// pair (`MJ_APIKEY_PUBLIC`, `publicKey`, `STRIPE_PUBLISHABLE_KEY`): such
+/// values are published by design, so the match stays low confidence.
+fn names_public_half(name: &[u8]) -> bool {
+    let has = |word: &[u8]| memchr::memmem::find(name, word).is_some();
+    (has(b"public") || has(b"publishable"))
+        && !(has(b"secret") || has(b"priv") || has(b"pass"))
 }
 
 /// How many of upper case, lower case, digits and other characters occur.
@@ -323,6 +332,14 @@ mod tests {
         assert_eq!(patterned_len(b"q8Zr2LmN5vXc0Tb7"), 0);
         assert_eq!(patterned_len(b"aaaa1234"), 8);
         assert!(degenerate(b"xoxp-12345-67890-1928471-abcdefg"));
+    }
+
+    #[test]
+    fn public_halves_of_pairs() {
+        assert!(names_public_half(b"mj_apikey_public"));
+        assert!(names_public_half(b"stripe_publishable_key"));
+        assert!(!names_public_half(b"public_secret_key"));
+        assert!(!names_public_half(b"api_key"));
     }
 
     #[test]
