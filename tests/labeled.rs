@@ -322,7 +322,7 @@ fn leakhound_recall_and_precision_on_labeled_repository() {
 /// grammar (seed 1), a floor a little under what it reaches now (0.820 and
 /// 0.995) so that a regression fails; the aim is 0.97 for both. Raise them
 /// as the rules generalise, and never tune the grammar to the rules.
-const HELD_OUT_MIN_RECALL: f64 = 0.80;
+const HELD_OUT_MIN_RECALL: f64 = 0.90;
 const HELD_OUT_MIN_PRECISION: f64 = 0.97;
 
 /// The repository of the held-out grammar (seed 1), in a temporary
