@@ -102,8 +102,7 @@ fn names_key_id(name: &[u8]) -> bool {
 /// values are published by design, so the match stays low confidence.
 fn names_public_half(name: &[u8]) -> bool {
     let has = |word: &[u8]| memchr::memmem::find(name, word).is_some();
-    (has(b"public") || has(b"publishable"))
-        && !(has(b"secret") || has(b"priv") || has(b"pass"))
+    (has(b"public") || has(b"publishable")) && !(has(b"secret") || has(b"priv") || has(b"pass"))
 }
 
 /// How many of upper case, lower case, digits and other characters occur.
