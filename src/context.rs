@@ -40,17 +40,27 @@ impl Context {
     /// `sample` (see [`is_sample`]) loses only one and so stays in the
     /// default report.
     ///
+    /// A `strong` secret of a rule that asks for it (see
+    /// [`crate::rules::RuleSyntax::strong_in_docs`]) is not lowered.
+    ///
     /// Documentation's generic matches are nearly always illustrations. A
     /// provider token's example works with a placeholder, and documented
     /// example values are dropped before this, so a well-formed one in a
     /// runbook or a README is far more often pasted from a live account.
-    pub fn lower(self, confidence: Confidence, sample: bool) -> Confidence {
+    pub fn lower(self, confidence: Confidence, sample: bool, strong: bool) -> Confidence {
         match self {
             Context::Test | Context::Vendored => confidence.lower(),
             Context::Example if confidence == Confidence::High && !sample => confidence.lower(),
+            Context::Example if confidence == Confidence::Medium && strong && !sample => confidence,
             Context::Example => confidence.lower().lower(),
         }
     }
+}
+
+/// Whether a secret is strong enough not to be an illustration: 12 bytes or
+/// more at 3.5 bits per byte or more.
+pub fn is_strong(secret: &[u8]) -> bool {
+    secret.len() >= 12 && crate::matcher::entropy(secret) >= 3.5
 }
 
 /// Whether a match is recognisably a sample: a key block (PEM armour, a
@@ -411,25 +421,37 @@ mod tests {
     #[test]
     fn lowering() {
         assert_eq!(
-            Context::Test.lower(Confidence::High, false),
+            Context::Test.lower(Confidence::High, false, false),
             Confidence::Medium
         );
         assert_eq!(
-            Context::Example.lower(Confidence::High, false),
+            Context::Example.lower(Confidence::High, false, false),
             Confidence::Medium
         );
         assert_eq!(
-            Context::Example.lower(Confidence::High, true),
+            Context::Example.lower(Confidence::High, true, false),
             Confidence::Low
         );
         assert_eq!(
-            Context::Example.lower(Confidence::Medium, false),
+            Context::Example.lower(Confidence::Medium, false, false),
             Confidence::Low
         );
         assert_eq!(
-            Context::Vendored.lower(Confidence::Low, false),
+            Context::Vendored.lower(Confidence::Low, false, false),
             Confidence::Low
         );
+        assert_eq!(
+            Context::Example.lower(Confidence::Medium, false, true),
+            Confidence::Medium,
+            "a strong secret of a rule that asks for it"
+        );
+        assert_eq!(
+            Context::Example.lower(Confidence::Medium, true, true),
+            Confidence::Low,
+            "unless the line addresses an example host"
+        );
+        assert!(is_strong(b"Eo9LLp4wueKyhrjzpHfOUE7"));
+        assert!(!is_strong(b"secret-password"));
         assert!(is_sample(b"-----BEGIN OPENSSH PRIVATE KEY-----", ""));
         assert!(is_sample(
             b"glpat-x",

@@ -549,6 +549,7 @@ impl<'e> ChunkScanner<'e> {
                 c.lower(
                     hit.confidence,
                     context::is_sample(&hit.secret, &hit.snippet),
+                    rule.syntax.strong_in_docs && context::is_strong(&hit.secret),
                 )
             }),
             context,

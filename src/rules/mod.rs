@@ -110,6 +110,13 @@ pub struct RuleSyntax {
     /// a fraction of the memory.
     #[serde(default)]
     pub max_len: Option<usize>,
+    /// Whether a strong secret (12 bytes or more, 3.5 bits per byte) keeps
+    /// its confidence in documentation, where matches are otherwise lowered
+    /// two steps: for credentials addressed to a host (URL userinfo,
+    /// `curl -u`), which documentation illustrates with placeholders or
+    /// hosts reserved for examples, not with strong passwords.
+    #[serde(default)]
+    pub strong_in_docs: bool,
     /// Longer explanation.
     #[serde(default)]
     pub description: Option<String>,
