@@ -138,7 +138,7 @@ impl Config {
         let extra = syntax
             .rules
             .into_iter()
-            .map(|r| Rule::from_syntax(r, path))
+            .map(|r| Rule::from_syntax(r, path, &Default::default()))
             .collect::<Result<Vec<_>, _>>()?;
         rules.extend(extra)?;
         for (id, allowlist) in &syntax.rule_allowlists {

@@ -433,19 +433,10 @@ impl RuleSet {
 /// Parses and validates the rules of one YAML file.
 pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
     let parsed: RuleFileSyntax = serde_norway::from_str(text).map_err(|e| yaml_error(file, &e))?;
-    let own = parsed.fragments;
     parsed
         .rules
         .into_iter()
-        .map(|mut syntax| {
-            syntax.regex =
-                fragments::expand(&syntax.regex, &own).map_err(|message| RuleError::Rule {
-                    file: file.to_owned(),
-                    id: syntax.id.clone(),
-                    message,
-                })?;
-            Rule::from_syntax(syntax, file)
-        })
+        .map(|syntax| Rule::from_syntax(syntax, file, &parsed.fragments))
         .collect()
 }
 
@@ -483,10 +474,13 @@ pub fn yaml_error(file: &Path, error: &serde_norway::Error) -> RuleError {
 }
 
 impl Rule {
-    /// Validates a rule read from `file`.
-    /// Fragment references (`(?&name)`) are expanded with the built-in
-    /// fragments.
-    pub fn from_syntax(mut syntax: RuleSyntax, file: &Path) -> Result<Rule, RuleError> {
+    /// Validates a rule read from `file`. Fragment references (`(?&name)`)
+    /// are expanded with the file's `own` fragments, then the built-in ones.
+    pub fn from_syntax(
+        mut syntax: RuleSyntax,
+        file: &Path,
+        own: &fragments::Fragments,
+    ) -> Result<Rule, RuleError> {
         let id = syntax.id.clone();
         let fail = |message: String| RuleError::Rule {
             file: file.to_owned(),
@@ -494,7 +488,7 @@ impl Rule {
             message,
         };
         validate_id(&syntax.id).map_err(&fail)?;
-        syntax.regex = fragments::expand(&syntax.regex, &Default::default()).map_err(&fail)?;
+        syntax.regex = fragments::expand(&syntax.regex, own).map_err(&fail)?;
         if syntax.name.trim().is_empty() {
             return Err(fail("'name' is empty".to_owned()));
         }

@@ -191,11 +191,9 @@ impl TreeStore {
         })
     }
 
-    /// Whether tree `id` is kept.
-    fn has(&self, id: &ObjectId) -> bool {
-        self.id_ids
-            .get(id)
-            .is_some_and(|&i| self.span(i as usize).is_some())
+    /// Where the entries of tree `id` are, if it is kept.
+    fn kept(&self, id: &ObjectId) -> Option<Span> {
+        self.id_ids.get(id).and_then(|&i| self.span(i as usize))
     }
 
     /// Copies the entries of tree `id` into `out`, loading the tree from
@@ -207,7 +205,7 @@ impl TreeStore {
         buf: &mut Vec<u8>,
         out: &mut Vec<Entry>,
     ) -> Result<(), Missing> {
-        if !self.has(&id) {
+        if self.kept(&id).is_none() {
             let data = match repo.objects.try_find(&id, buf) {
                 Ok(Some(data)) => data,
                 Ok(None) => return Err(Missing::Absent),
@@ -223,7 +221,7 @@ impl TreeStore {
     /// Copies the entries of tree `id` into `out` (none if it is not kept).
     pub fn get(&self, id: ObjectId, out: &mut Vec<Entry>) -> bool {
         out.clear();
-        let Some(span) = self.id_ids.get(&id).and_then(|&i| self.span(i as usize)) else {
+        let Some(span) = self.kept(&id) else {
             return false;
         };
         let start = span.start as usize;
