@@ -58,9 +58,15 @@ impl Context {
 }
 
 /// Whether a secret is strong enough not to be an illustration: 12 bytes or
-/// more at 3.5 bits per byte or more.
+/// more, and either random-looking (3.5 bits per byte or more) or built the
+/// way password policies ask (upper case, lower case, digits and a symbol,
+/// at 3 bits per byte or more: `966otter_Willow`, whose repeated letters
+/// keep it under 3.5). Documentation's illustrations (`secret-password`,
+/// `mypassword123`) have neither.
 pub fn is_strong(secret: &[u8]) -> bool {
-    secret.len() >= 12 && crate::matcher::entropy(secret) >= 3.5
+    let entropy = crate::matcher::entropy(secret);
+    secret.len() >= 12
+        && (entropy >= 3.5 || (entropy >= 3.0 && crate::matcher::char_classes(secret) == 4))
 }
 
 /// Whether a match is recognisably a sample: a key block (PEM armour, a
@@ -452,6 +458,9 @@ mod tests {
         );
         assert!(is_strong(b"Eo9LLp4wueKyhrjzpHfOUE7"));
         assert!(!is_strong(b"secret-password"));
+        assert!(is_strong(b"966otter_Willow"), "four classes");
+        assert!(!is_strong(b"Aaaaaaaa_1111"), "four classes, too regular");
+        assert!(!is_strong(b"Ab1!"), "too short");
         assert!(is_sample(b"-----BEGIN OPENSSH PRIVATE KEY-----", ""));
         assert!(is_sample(
             b"glpat-x",

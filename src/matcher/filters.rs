@@ -70,7 +70,7 @@ pub fn match_confidence(rule: &Rule, name: &[u8], secret: &[u8]) -> Confidence {
     }
     let classes = char_classes(secret);
     let name = name.to_ascii_lowercase();
-    if names_key_id(&name) || names_public_half(&name) {
+    if is_key_id(&name, secret) || names_public_half(&name) {
         return Confidence::Low;
     }
     let credential = CREDENTIAL_NAMES
@@ -97,16 +97,64 @@ fn names_key_id(name: &[u8]) -> bool {
     bare && memchr::memmem::find(&name, b"secret").is_none()
 }
 
+/// Whether a match is the identifier half of an access key pair: a name
+/// that ends in access key with a value shaped like an identifier, or the
+/// bare name (`access_key`, `accessKey`) with a value of letters and digits
+/// only. The bare name is the identifier field of the pair in s3cmd's
+/// `.s3cfg`, MinIO's client configuration and Terraform's S3 backend,
+/// whatever its provider's format; a qualified one (`KAFKA_ACCESS_KEY`)
+/// usually names a service's single key.
+fn is_key_id(name: &[u8], secret: &[u8]) -> bool {
+    if !names_key_id(name) {
+        return false;
+    }
+    let bare = {
+        let letters: Vec<u8> = name
+            .iter()
+            .copied()
+            .filter(u8::is_ascii_alphanumeric)
+            .collect();
+        letters == b"accesskey" || letters == b"accesskeyid"
+    };
+    shaped_like_key_id(secret) || (bare && secret.iter().all(u8::is_ascii_alphanumeric))
+}
+
+/// Whether a value has the shape of an access key identifier: upper-case
+/// letters and digits (AWS `AKIA…`, DigitalOcean Spaces, Linode, Wasabi,
+/// Scaleway, MinIO: 16-32 of them), lower-case hex (Cloudflare R2, IBM
+/// Cloud Object Storage, Oracle: 32 or 40), or a provider's identifier
+/// prefix (Alibaba `LTAI`, Tencent `AKID`, Google Cloud Storage HMAC
+/// `GOOG`). A value named an access key that has none of these shapes
+/// (mixed case, symbols) is a secret someone named loosely.
+fn shaped_like_key_id(secret: &[u8]) -> bool {
+    let upper = secret
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let hex = secret
+        .iter()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+    let prefixed = [b"LTAI", b"AKID", b"GOOG"]
+        .iter()
+        .any(|p| secret.starts_with(*p));
+    upper || hex || prefixed
+}
+
 /// Whether a generic match's name says its value is the public half of a
-/// pair (`MJ_APIKEY_PUBLIC`, `publicKey`, `STRIPE_PUBLISHABLE_KEY`): such
-/// values are published by design, so the match stays low confidence.
+/// pair (`MJ_APIKEY_PUBLIC`, `publicKey`, `STRIPE_PUBLISHABLE_KEY`, a
+/// CAPTCHA's `X-Recaptcha-Site-Key` or `data-sitekey`): such values are
+/// published by design, so the match stays low confidence.
 fn names_public_half(name: &[u8]) -> bool {
     let has = |word: &[u8]| memchr::memmem::find(name, word).is_some();
-    (has(b"public") || has(b"publishable")) && !(has(b"secret") || has(b"priv") || has(b"pass"))
+    let public = has(b"public")
+        || has(b"publishable")
+        || has(b"site-key")
+        || has(b"site_key")
+        || has(b"sitekey");
+    public && !(has(b"secret") || has(b"priv") || has(b"pass"))
 }
 
 /// How many of upper case, lower case, digits and other characters occur.
-fn char_classes(bytes: &[u8]) -> usize {
+pub fn char_classes(bytes: &[u8]) -> usize {
     let mut seen = [false; 4];
     for &b in bytes {
         let class = match b {
@@ -337,8 +385,30 @@ mod tests {
     fn public_halves_of_pairs() {
         assert!(names_public_half(b"mj_apikey_public"));
         assert!(names_public_half(b"stripe_publishable_key"));
+        assert!(names_public_half(b"x-recaptcha-site-key"));
         assert!(!names_public_half(b"public_secret_key"));
         assert!(!names_public_half(b"api_key"));
+    }
+
+    #[test]
+    fn access_key_identifiers_by_shape() {
+        for id in [
+            "Q7XM2OGYBAH6QV3JRELAY",
+            "RELAY00QWERTYUIOP",
+            "3f2c9a7b5e1d4c8f9a0b6e2d7c1f5a3b",
+            "LTAI5tQm9ZxR2vNw8KpLdYcE", // leakhound:allow (synthetic)
+        ] {
+            assert!(shaped_like_key_id(id.as_bytes()), "{id}");
+        }
+        for secret in ["HK4XsqiqQzOY7pQEDfqx9hN3ufHdpY6", "308tundra@Cinder"] {
+            assert!(!shaped_like_key_id(secret.as_bytes()), "{secret}");
+        }
+        assert!(names_key_id(b"kafka_access_key"));
+        let mixed = b"nAH2VzKrMrRjySLlt8HCdFU3tM2TUu";
+        assert!(is_key_id(b"access_key = ", mixed), "the bare name");
+        assert!(!is_key_id(b"KAFKA_ACCESS_KEY=", mixed), "a qualified name");
+        assert!(!is_key_id(b"AccessKey = ", b"2768falcon_Walnut"));
+        assert!(!names_key_id(b"aws_secret_access_key"));
     }
 
     #[test]

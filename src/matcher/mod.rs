@@ -16,7 +16,7 @@ use regex_automata::Input;
 use regex_automata::meta::Cache;
 use regex_automata::util::captures::Captures;
 
-pub use filters::{entropy, is_placeholder};
+pub use filters::{char_classes, entropy, is_placeholder};
 pub use memo::{KeywordHit, Memo};
 pub use stats::Stats;
 use stats::Timer;
