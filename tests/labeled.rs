@@ -325,10 +325,10 @@ fn leakhound_recall_and_precision_on_labeled_repository() {
 }
 
 /// The least recall and precision leakhound must reach on the held-out
-/// grammar (seed 1), a floor a little under what it reaches now (0.959 and
-/// 1.000) so that a regression fails; the aim is 0.97 for both. Raise them
-/// as the rules generalise, and never tune the grammar to the rules.
-const HELD_OUT_MIN_RECALL: f64 = 0.93;
+/// grammar (seed 1), the aim of 0.97 for both: it reaches 0.995 and 1.000
+/// now, and 0.968-0.995 on seeds 2-16. Raise them as the rules generalise,
+/// and never tune the grammar to the rules.
+const HELD_OUT_MIN_RECALL: f64 = 0.97;
 const HELD_OUT_MIN_PRECISION: f64 = 0.97;
 
 /// The repository of the held-out grammar (seed 1), in a temporary

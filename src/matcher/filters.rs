@@ -22,11 +22,7 @@ const CREDENTIAL_NAMES: &[&str] = &[
     "pepper",
     "psk",
     "signing",
-    "sig_key",
-    "sigkey",
     "encrypt",
-    "enc_key",
-    "enckey",
     "master",
     "cipher",
     "crypto",
@@ -34,15 +30,7 @@ const CREDENTIAL_NAMES: &[&str] = &[
     "priv",
     "shared",
     "seed",
-    "apikey",
-    "api_key",
-    "api-key",
     "private",
-    "access_key",
-    "access-key",
-    "accesskey",
-    "auth_key",
-    "authkey",
     // The password of a URL's user information (`https://user:pw@host`).
     "://",
     // Tokens whose name says what they open, unlike a bare `token`.
@@ -57,6 +45,10 @@ const CREDENTIAL_NAMES: &[&str] = &[
     "pypi",
     "docker",
 ];
+
+/// Two-word credential names, looked for in the name without its
+/// separators, so that `sig_key`, `sig-key`, `sig.key` and `SigKey` are one.
+const COMPOUND_CREDENTIAL_NAMES: &[&str] = &["sigkey", "enckey", "apikey", "accesskey", "authkey"];
 
 /// The confidence of one match. A rule's own confidence, except that a
 /// low-confidence (generic) match becomes medium when its value is
@@ -73,9 +65,14 @@ pub fn match_confidence(rule: &Rule, name: &[u8], secret: &[u8]) -> Confidence {
     if is_key_id(&name, secret) || names_public_half(&name) {
         return Confidence::Low;
     }
-    let credential = CREDENTIAL_NAMES
+    let joined: Vec<u8> = name
         .iter()
-        .any(|w| memchr::memmem::find(&name, w.as_bytes()).is_some());
+        .copied()
+        .filter(|b| !matches!(b, b'_' | b'-' | b'.'))
+        .collect();
+    let has = |haystack: &[u8], w: &&str| memchr::memmem::find(haystack, w.as_bytes()).is_some();
+    let credential = CREDENTIAL_NAMES.iter().any(|w| has(&name, w))
+        || COMPOUND_CREDENTIAL_NAMES.iter().any(|w| has(&joined, w));
     if classes >= 3 || (classes == 2 && credential) {
         Confidence::Medium
     } else {
@@ -130,9 +127,10 @@ fn shaped_like_key_id(secret: &[u8]) -> bool {
     let upper = secret
         .iter()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    let hex = secret
-        .iter()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+    let hex = matches!(secret.len(), 32 | 40)
+        && secret
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
     let prefixed = [b"LTAI", b"AKID", b"GOOG"]
         .iter()
         .any(|p| secret.starts_with(*p));
@@ -400,7 +398,11 @@ mod tests {
         ] {
             assert!(shaped_like_key_id(id.as_bytes()), "{id}");
         }
-        for secret in ["HK4XsqiqQzOY7pQEDfqx9hN3ufHdpY6", "308tundra@Cinder"] {
+        for secret in [
+            "HK4XsqiqQzOY7pQEDfqx9hN3ufHdpY6",
+            "308tundra@Cinder",
+            "ccef4292452b6f5d7b1d0771e3d651915820b83db9",
+        ] {
             assert!(!shaped_like_key_id(secret.as_bytes()), "{secret}");
         }
         assert!(names_key_id(b"kafka_access_key"));

@@ -348,7 +348,7 @@ impl<'e> Matcher<'e> {
                         secret: secret.range(),
                         confidence: filters::match_confidence(
                             rule,
-                            &haystack[m.start()..secret.start],
+                            &haystack[name_start(haystack, m.start())..secret.start],
                             &haystack[secret.range()],
                         ),
                     });
@@ -381,6 +381,20 @@ fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8], whole: &[u8], before:
         && !global.allows_secret(secret)
         && !rule.allowlist.allows_match(whole)
         && !global.allows_match(whole)
+}
+
+/// Where the name a match starts in begins: a rule's regex may start at
+/// the credential word of a longer name (`ACCESS_KEY` in
+/// `KAFKA_ACCESS_KEY`), and the qualifiers before it tell what the value
+/// is. Steps back over name characters, at most 64 bytes.
+fn name_start(haystack: &[u8], start: usize) -> usize {
+    let floor = start.saturating_sub(64);
+    let before = haystack[floor..start]
+        .iter()
+        .rev()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    start - before
 }
 
 /// A rule's entropy threshold for one secret. Hex digits carry at most 4
