@@ -88,6 +88,12 @@ pub struct Finding {
     pub locations: Vec<Location>,
     /// The secret's slow, salted key (see [`SecretKey`]).
     pub key: SecretKey,
+    /// The other half of a credential pair (an AWS access key ID), when
+    /// the rule captures one: what a validation check may need besides the
+    /// secret. Never reported.
+    pub pair: Option<Vec<u8>>,
+    /// What the provider said of the secret, after `scan --validate`.
+    pub validation: Option<crate::validate::Checked>,
 }
 
 impl Finding {
@@ -197,19 +203,25 @@ impl Findings {
         rule_index: usize,
         rule: &Arc<Rule>,
         secret: &[u8],
+        pair: Option<&[u8]>,
         key: SecretKey,
         location: Location,
     ) {
-        self.by_key
+        let finding = self
+            .by_key
             .entry((rule_index, secret.to_vec()))
             .or_insert_with(|| Finding {
                 rule: rule.clone(),
                 secret: secret.to_vec(),
                 locations: Vec::new(),
                 key,
-            })
-            .locations
-            .push(location);
+                pair: None,
+                validation: None,
+            });
+        if finding.pair.is_none() {
+            finding.pair = pair.map(<[u8]>::to_vec);
+        }
+        finding.locations.push(location);
     }
 
     /// Merges another collection into this one.

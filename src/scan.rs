@@ -52,6 +52,9 @@ pub struct Summary {
     pub decode_limit: u64,
     /// Inputs not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
+    /// What `--validate` found out, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<crate::validate::Counts>,
     /// Where matching time went, when measured (`--stats`).
     #[serde(skip)]
     pub stats: Option<Box<Stats>>,
@@ -152,6 +155,17 @@ impl Summary {
                 plural(self.decode_limit)
             ));
         }
+        if let Some(v) = &self.validation {
+            s.push_str(&format!(
+                "; validation ({} request{}): {} valid, {} invalid, {} unknown, {} error",
+                v.requests,
+                plural(v.requests as u64),
+                v.valid,
+                v.invalid,
+                v.unknown,
+                v.error
+            ));
+        }
         s
     }
 }
@@ -196,6 +210,8 @@ pub struct Hit {
     pub rule: usize,
     /// The secret.
     pub secret: Vec<u8>,
+    /// The other half of a credential pair, when the rule captures one.
+    pub pair: Option<Vec<u8>>,
     /// 1-based line of the start of the secret.
     pub line: usize,
     /// 1-based column of the start of the secret.
@@ -502,6 +518,7 @@ impl<'e> ChunkScanner<'e> {
             out.push(Hit {
                 rule: m.rule,
                 secret: haystack[m.secret.clone()].to_vec(),
+                pair: m.pair.clone().map(|p| haystack[p].to_vec()),
                 line,
                 column,
                 end_line,
@@ -563,8 +580,14 @@ impl<'e> ChunkScanner<'e> {
             snippet: hit.snippet.clone(),
             git,
         };
-        self.findings
-            .add(hit.rule, rule, &hit.secret, key, location);
+        self.findings.add(
+            hit.rule,
+            rule,
+            &hit.secret,
+            hit.pair.as_deref(),
+            key,
+            location,
+        );
     }
 
     /// Records an input that was not scanned.

@@ -8,3 +8,4 @@ mod inputs;
 mod labeled;
 mod rules;
 mod selfscan;
+mod validate;

@@ -123,6 +123,10 @@ fn result(finding: &Finding, location: &Location, index: usize, redact: bool) ->
         mask(&secret)
     };
     let mut properties = json!({"confidence": finding.confidence().as_str()});
+    if let Some(checked) = &finding.validation {
+        properties["validation"] = json!(checked.state);
+        properties["validationDetail"] = json!(checked.detail);
+    }
     if let Some(git) = &location.git {
         properties["blob"] = json!(git.blob);
         properties["inHead"] = json!(git.in_head);
