@@ -101,8 +101,12 @@ impl View {
     pub fn source_range(&self, range: Range<usize>, input: &[u8]) -> Range<usize> {
         let start = self.map[range.start];
         let last = self.map[range.end.saturating_sub(1).max(range.start)];
-        let line_end = memchr::memchr(b'\n', &input[last..]).map_or(input.len(), |i| last + i);
-        let end = self.map[range.end].min(line_end).max(last + 1);
+        // Only up to where the next decoded byte starts: a long line costs
+        // no more than a short one.
+        let next = self.map[range.end].max(last);
+        let end = memchr::memchr(b'\n', &input[last..next])
+            .map_or(next, |i| last + i)
+            .max(last + 1);
         start..end.max(start + 1)
     }
 }
@@ -176,21 +180,26 @@ fn printable(bytes: &[u8]) -> bool {
     }
 }
 
-/// Appends to `out` the views of every decodable part of `input`: base64
-/// and hex runs that decode to text, and lines with percent-encoding or
-/// string escapes. `budget` is the number of view bytes still allowed for
-/// this input; it returns `false` if the budget ran out. `worth` says
-/// whether plain text could hold a match (it contains a rule keyword): a
-/// line whose only escapes are escaped quotes is decoded only if it is
+/// Hands `sink` the views of every decodable part of `input`, in order:
+/// base64 and hex runs that decode to text, then lines with
+/// percent-encoding or string escapes. `budget` is the number of view bytes
+/// still allowed for this input: each view is charged before `sink` gets
+/// it, along with the budget, from which it may charge views nested in it.
+/// Returns `false` if a view did not fit (decoding stops there). `worth`
+/// says whether plain text could hold a match (it contains a rule keyword):
+/// a line whose only escapes are escaped quotes is decoded only if it is
 /// worth it, since removing backslashes cannot create a keyword.
+///
+/// Views are handed over one at a time, so what decoding holds at once is
+/// one view per nesting level, whatever the input.
 pub fn views(
     input: &[u8],
     budget: &mut usize,
     worth: &dyn Fn(&[u8]) -> bool,
-    out: &mut Vec<View>,
+    sink: &mut dyn FnMut(View, &mut usize),
 ) -> bool {
     let whole = 0..input.len();
-    views_in(input, std::slice::from_ref(&whole), budget, worth, out)
+    views_in(input, std::slice::from_ref(&whole), budget, worth, sink)
 }
 
 /// [`views`] of the parts `ranges` of `input` only: its base64 and hex runs,
@@ -198,16 +207,18 @@ pub fn views(
 /// start of a line and end just past a line break (or at the end of the
 /// input), and no base64 block wrapped over lines may cross from one range
 /// into what follows it; the views are then those that [`views`] makes in
-/// those ranges, in the same order.
+/// those ranges, in the same order. A part of the input that decodes to no
+/// view never uses budget, so leaving out parts that make no view changes
+/// nothing, not even where the budget runs out.
 pub fn views_in(
     input: &[u8],
     ranges: &[Range<usize>],
     budget: &mut usize,
     worth: &dyn Fn(&[u8]) -> bool,
-    out: &mut Vec<View>,
+    sink: &mut dyn FnMut(View, &mut usize),
 ) -> bool {
     for range in ranges {
-        if !runs(input, range.clone(), budget, out) {
+        if !runs(input, range.clone(), budget, sink) {
             return false;
         }
     }
@@ -219,14 +230,26 @@ pub fn views_in(
             if at < next_line {
                 continue;
             }
-            let start = memchr::memrchr(b'\n', &input[..at]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
+            let start = memchr::memrchr(b'\n', &input[range.start..at])
+                .map_or(range.start, |i| range.start + i + 1);
+            let end = memchr::memchr(b'\n', &input[at..range.end]).map_or(range.end, |i| at + i);
             next_line = end + 1;
-            if !escaped_line(input, start..end, budget, worth, out) {
+            if !escaped_line(input, start..end, budget, worth, sink) {
                 return false;
             }
         }
     }
+    true
+}
+
+/// Charges `view` to the budget and hands it to `sink`; `false` if it does
+/// not fit.
+fn emit(view: View, budget: &mut usize, sink: &mut dyn FnMut(View, &mut usize)) -> bool {
+    if view.text.len() > *budget {
+        return false;
+    }
+    *budget -= view.text.len();
+    sink(view, budget);
     true
 }
 
@@ -246,12 +269,20 @@ fn is_base64_byte(b: u8) -> bool {
     BASE64_BYTES[b as usize]
 }
 
-/// Finds base64 and hex runs and decodes those that are text.
-fn runs(input: &[u8], range: Range<usize>, budget: &mut usize, out: &mut Vec<View>) -> bool {
+/// Finds base64 and hex runs and decodes those that are text. Runs of one
+/// line close enough together share a view (see [`Merged`]); a run longer
+/// than [`RUN_MAX`] is decoded in overlapping windows (see [`windows`]).
+fn runs(
+    input: &[u8],
+    range: Range<usize>,
+    budget: &mut usize,
+    sink: &mut dyn FnMut(View, &mut usize),
+) -> bool {
     // Runs shorter than BASE64_MIN are never decoded, so only every
     // BASE64_MIN-th byte needs a look: a run long enough covers one of them.
     // `i` is always at the start of the range or just past a run. No run
     // holds a line break, so none ends past the range.
+    let mut merged: Option<Merged> = None;
     let mut i = range.start;
     while i + BASE64_MIN <= range.end {
         let probe = i + BASE64_MIN - 1;
@@ -274,19 +305,195 @@ fn runs(input: &[u8], range: Range<usize>, budget: &mut usize, out: &mut Vec<Vie
         }
         let pieces = base64_block(input, start);
         let end = pieces.last().map_or(run_end, |p| p.end);
-        let chars: usize = pieces.iter().map(|p| p.len()).sum();
-        if (BASE64_MIN..=RUN_MAX).contains(&chars)
-            && let Some(view) = decode_run(input, &pieces)
-        {
-            if view.text.len() > *budget {
+        i = end.max(run_end);
+        let chars = Chars::new(input, &pieces);
+        if chars.total < BASE64_MIN {
+            continue;
+        }
+        let Some(encoding) = chars.encoding(input) else {
+            continue;
+        };
+        if chars.total <= RUN_MAX {
+            let Some((decoded, mut map)) = chars.decode(input, 0..chars.total, encoding) else {
+                continue;
+            };
+            map.pop();
+            if let Some(view) = &mut merged
+                && view.takes(input, start, decoded.len())
+            {
+                view.push(input, start, end, &decoded, map);
+                continue;
+            }
+            if let Some(view) = merged.take()
+                && !emit(view.finish(input), budget, sink)
+            {
                 return false;
             }
-            *budget -= view.text.len();
-            out.push(view);
+            merged = Some(Merged::new(input, start, end, &decoded, map, encoding));
+            continue;
         }
-        i = end.max(run_end);
+        if let Some(view) = merged.take()
+            && !emit(view.finish(input), budget, sink)
+        {
+            return false;
+        }
+        for window in windows(chars.total) {
+            let first = window.start == 0;
+            let last = window.end == chars.total;
+            let Some((decoded, map)) = chars.decode(input, window, encoding) else {
+                continue;
+            };
+            let prefix = if first {
+                prefix_start(input, start)
+            } else {
+                start
+            };
+            let mut text = Vec::with_capacity(start - prefix + decoded.len() + SUFFIX_MAX);
+            let mut view_map = Vec::with_capacity(text.capacity() + 1);
+            text.extend_from_slice(&input[prefix..start]);
+            view_map.extend(prefix..start);
+            text.extend_from_slice(&decoded);
+            view_map.extend_from_slice(&map[..decoded.len()]);
+            if last {
+                let suffix = suffix_end(input, end);
+                text.extend_from_slice(&input[end..suffix]);
+                view_map.extend(end..suffix);
+                view_map.push(suffix);
+            } else {
+                view_map.push(map[decoded.len()]);
+            }
+            let view = View {
+                text,
+                map: view_map,
+                encoding,
+            };
+            if !emit(view, budget, sink) {
+                return false;
+            }
+        }
     }
-    true
+    match merged {
+        Some(view) => emit(view.finish(input), budget, sink),
+        None => true,
+    }
+}
+
+/// Encoded characters decoded at once at most; a longer run is decoded in
+/// windows of this many characters.
+const WINDOW: usize = RUN_MAX;
+
+/// Characters that consecutive windows share, so that a secret up to about
+/// 3 KiB long (with its name) that straddles the end of one window is
+/// whole in the next.
+const WINDOW_OVERLAP: usize = 4 << 10;
+
+/// The windows a run of `total` encoded characters is decoded in: the run
+/// itself if it is at most [`WINDOW`] characters, else windows of that
+/// many overlapping by [`WINDOW_OVERLAP`]. Windows start at multiples of
+/// four characters, where base64 (and hex) decoding can start.
+fn windows(total: usize) -> impl Iterator<Item = Range<usize>> {
+    const STEP: usize = WINDOW - WINDOW_OVERLAP;
+    const _: () = assert!(STEP % 4 == 0);
+    let count = if total <= WINDOW {
+        1
+    } else {
+        (total - WINDOW).div_ceil(STEP) + 1
+    };
+    (0..count).map(move |k| k * STEP..(k * STEP + WINDOW).min(total))
+}
+
+/// Views of runs of one line being merged: runs no further apart than
+/// [`PREFIX_MAX`] bytes share one view, with the text between them as it
+/// is, instead of each having a view with that text as context. On a line
+/// of many short runs (a JWT per word, say) separate views would repeat
+/// each byte of the line up to 264 bytes over; shared, views are never
+/// longer than the line's decoded runs and what lies between them.
+struct Merged {
+    text: Vec<u8>,
+    map: Vec<usize>,
+    encoding: Encoding,
+    /// Where the last run merged ends.
+    end: usize,
+}
+
+impl Merged {
+    /// A view of the run `input[start..end]`, decoded to `decoded`, with up
+    /// to [`PREFIX_MAX`] bytes of its line before it.
+    fn new(
+        input: &[u8],
+        start: usize,
+        end: usize,
+        decoded: &[u8],
+        map: Vec<usize>,
+        encoding: Encoding,
+    ) -> Merged {
+        let prefix = prefix_start(input, start);
+        let mut text = Vec::with_capacity(start - prefix + decoded.len() + SUFFIX_MAX);
+        let mut view_map = Vec::with_capacity(text.capacity() + 1);
+        text.extend_from_slice(&input[prefix..start]);
+        view_map.extend(prefix..start);
+        text.extend_from_slice(decoded);
+        view_map.extend(map);
+        Merged {
+            text,
+            map: view_map,
+            encoding,
+            end,
+        }
+    }
+
+    /// Whether a run starting at `start` that decodes to `len` bytes goes
+    /// into this view: it is on the same line, at most [`PREFIX_MAX`] bytes
+    /// on, and the view stays within [`RUN_MAX`] bytes.
+    fn takes(&self, input: &[u8], start: usize, len: usize) -> bool {
+        let gap = &input[self.end..start];
+        gap.len() <= PREFIX_MAX
+            && self.text.len() + gap.len() + len <= RUN_MAX
+            && memchr::memchr(b'\n', gap).is_none()
+    }
+
+    /// Adds the run `input[start..end]`, decoded to `decoded`, and the text
+    /// before it.
+    fn push(&mut self, input: &[u8], start: usize, end: usize, decoded: &[u8], map: Vec<usize>) {
+        self.text.extend_from_slice(&input[self.end..start]);
+        self.map.extend(self.end..start);
+        self.text.extend_from_slice(decoded);
+        self.map.extend(map);
+        self.end = end;
+    }
+
+    /// The view, with up to [`SUFFIX_MAX`] bytes of the line after the last
+    /// run.
+    fn finish(mut self, input: &[u8]) -> View {
+        let suffix = suffix_end(input, self.end);
+        self.text.extend_from_slice(&input[self.end..suffix]);
+        self.map.extend(self.end..suffix);
+        self.map.push(suffix);
+        View {
+            text: self.text,
+            map: self.map,
+            encoding: self.encoding,
+        }
+    }
+}
+
+/// Where the context kept before a value at `start` begins: at most
+/// [`PREFIX_MAX`] bytes back, not before its line. Only that far back is
+/// looked at, so that a long line costs no more than a short one.
+fn prefix_start(input: &[u8], start: usize) -> usize {
+    let from = start.saturating_sub(PREFIX_MAX);
+    let line_start = memchr::memrchr(b'\n', &input[from..start]).map_or(from, |i| from + i + 1);
+    char_floor(input, line_start)
+}
+
+/// Where the context kept after a value ending at `end` ends: at most
+/// [`SUFFIX_MAX`] bytes on, not past its line.
+fn suffix_end(input: &[u8], end: usize) -> usize {
+    let to = (end + SUFFIX_MAX).min(input.len());
+    let line_end = memchr::memchr(b'\n', &input[end..to]).map_or(to, |i| end + i);
+    // In invalid UTF-8 the character boundary search could step back
+    // before `end`.
+    char_floor(input, line_end).max(end)
 }
 
 /// The pieces of a base64 run starting at `start`: the run itself, and when
@@ -343,46 +550,139 @@ fn skip_blanks(input: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Decodes a run as hex or base64; `None` unless the result is text.
-fn decode_run(input: &[u8], pieces: &[Range<usize>]) -> Option<View> {
-    let encoded: Cow<'_, [u8]> = match pieces {
-        [one] => Cow::Borrowed(trim_padding(&input[one.clone()])),
-        _ => pieces
+/// The encoded characters of a run: its pieces without their padding.
+struct Chars {
+    /// Source ranges of the characters, piece by piece.
+    segments: Vec<Range<usize>>,
+    /// How many characters there are.
+    total: usize,
+}
+
+impl Chars {
+    fn new(input: &[u8], pieces: &[Range<usize>]) -> Chars {
+        let segments: Vec<Range<usize>> = pieces
             .iter()
-            .flat_map(|p| &input[p.clone()])
-            .copied()
-            .filter(|&b| b != b'=')
-            .collect(),
-    };
-    let hex = encoded.len() >= HEX_MIN
-        && encoded.len().is_multiple_of(2)
-        && encoded.iter().all(u8::is_ascii_hexdigit);
-    let (decoded, encoding, ratio) = if hex {
-        (decode_hex(&encoded)?, Encoding::Hex, (2, 1))
-    } else if mixed_case(&encoded) && text_start(&encoded) {
-        (decode_base64(&encoded)?, Encoding::Base64, (4, 3))
-    } else {
-        return None;
-    };
-    if decoded.len() < 8 || !printable(&decoded) {
-        return None;
+            .map(|p| p.start..p.start + trim_padding(&input[p.clone()]).len())
+            .collect();
+        let total = segments.iter().map(|s| s.len()).sum();
+        Chars { segments, total }
     }
-    // Source offset of each encoded character.
-    let sources: Vec<usize> = pieces
-        .iter()
-        .flat_map(|p| p.clone())
-        .filter(|&i| input[i] != b'=')
-        .collect();
-    let map = (0..decoded.len()).map(|j| sources[(j * ratio.0 / ratio.1).min(sources.len() - 1)]);
-    let end = pieces.last().expect("one piece").end;
-    Some(with_context(
-        input,
-        pieces[0].start,
-        end,
-        &decoded,
-        map,
-        encoding,
-    ))
+
+    /// The characters `window` (indexes into the run's characters) and, for
+    /// a run wrapped over lines, their source offsets.
+    fn encoded<'a>(
+        &self,
+        input: &'a [u8],
+        window: Range<usize>,
+    ) -> (Cow<'a, [u8]>, Option<Vec<usize>>) {
+        if let [one] = &self.segments[..] {
+            let range = one.start + window.start..one.start + window.end;
+            return (Cow::Borrowed(&input[range]), None);
+        }
+        let mut sources = Vec::with_capacity(window.len());
+        let mut seen = 0;
+        for segment in &self.segments {
+            let len = segment.len();
+            if seen + len > window.start {
+                let from = window.start.saturating_sub(seen);
+                let to = (window.end - seen).min(len);
+                sources.extend(segment.start + from..segment.start + to);
+            }
+            seen += len;
+            if seen >= window.end {
+                break;
+            }
+        }
+        let encoded = sources.iter().map(|&i| input[i]).collect();
+        (Cow::Owned(encoded), Some(sources))
+    }
+
+    /// Hex if the whole run is hex digits; base64 if it has both cases and
+    /// its first characters decode to bytes that can start text; else it
+    /// is not worth decoding.
+    fn encoding(&self, input: &[u8]) -> Option<Encoding> {
+        let all = || self.segments.iter().flat_map(|s| &input[s.clone()]);
+        if self.total >= HEX_MIN && self.total.is_multiple_of(2) && all().all(u8::is_ascii_hexdigit)
+        {
+            return Some(Encoding::Hex);
+        }
+        let upper = all().any(u8::is_ascii_uppercase);
+        let lower = all().any(u8::is_ascii_lowercase);
+        let head = self.encoded(input, 0..self.total.min(8)).0;
+        (upper && lower && text_start(&head)).then_some(Encoding::Base64)
+    }
+
+    /// Decodes the characters `window`; `None` unless the result is text.
+    /// Returns the decoded bytes and the source offset of each, plus one
+    /// for the character after the last. Where a window cuts a character
+    /// of UTF-8 text in two, the part at the cut is left out.
+    fn decode(
+        &self,
+        input: &[u8],
+        window: Range<usize>,
+        encoding: Encoding,
+    ) -> Option<(Vec<u8>, Vec<usize>)> {
+        let (encoded, sources) = self.encoded(input, window.clone());
+        let (mut decoded, ratio) = match encoding {
+            Encoding::Hex => (decode_hex(&encoded)?, (2, 1)),
+            _ if window.start > 0 && !text_start(&encoded) => return None,
+            _ => (decode_base64(&encoded)?, (4, 3)),
+        };
+        let mut skipped = 0;
+        if window.start > 0 {
+            skipped = decoded
+                .iter()
+                .take(3)
+                .take_while(|&&b| b & 0xC0 == 0x80)
+                .count();
+            decoded.drain(..skipped);
+        }
+        if window.end < self.total {
+            decoded.truncate(complete_utf8(&decoded));
+        }
+        if decoded.len() < 8 || !printable(&decoded) {
+            return None;
+        }
+        let source = |j: usize| {
+            let k = ((skipped + j) * ratio.0 / ratio.1).min(encoded.len() - 1);
+            match &sources {
+                Some(sources) => sources[k],
+                None => self.segments[0].start + window.start + k,
+            }
+        };
+        let mut map: Vec<usize> = (0..decoded.len()).map(source).collect();
+        let after = (skipped + decoded.len()) * ratio.0 / ratio.1;
+        map.push(if after < encoded.len() {
+            source(decoded.len())
+        } else {
+            self.segments.last().map_or(0, |s| s.end)
+        });
+        Some((decoded, map))
+    }
+}
+
+/// The length of the longest start of `bytes` that does not end in the
+/// middle of a UTF-8 character.
+fn complete_utf8(bytes: &[u8]) -> usize {
+    let tail = bytes.len().saturating_sub(3);
+    for i in (tail..bytes.len()).rev() {
+        let b = bytes[i];
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        let width = match b {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
+        return if i + width <= bytes.len() {
+            bytes.len()
+        } else {
+            i
+        };
+    }
+    bytes.len()
 }
 
 fn trim_padding(run: &[u8]) -> &[u8] {
@@ -405,12 +705,6 @@ fn text_start(encoded: &[u8]) -> bool {
         }),
         Err(_) => false,
     }
-}
-
-/// Base64 of text has both cases; identifiers and hashes in one case are
-/// not worth decoding.
-fn mixed_case(encoded: &[u8]) -> bool {
-    encoded.iter().any(u8::is_ascii_uppercase) && encoded.iter().any(u8::is_ascii_lowercase)
 }
 
 fn decode_hex(encoded: &[u8]) -> Option<Vec<u8>> {
@@ -461,38 +755,6 @@ fn decode_base64(encoded: &[u8]) -> Option<Vec<u8>> {
     engine.decode(usable).ok()
 }
 
-/// A view of `decoded` (which replaced `input[start..end]`) with up to
-/// [`PREFIX_MAX`] bytes of its line before it and [`SUFFIX_MAX`] after.
-fn with_context(
-    input: &[u8],
-    start: usize,
-    end: usize,
-    decoded: &[u8],
-    decoded_map: impl Iterator<Item = usize>,
-    encoding: Encoding,
-) -> View {
-    let line_start = memchr::memrchr(b'\n', &input[..start]).map_or(0, |i| i + 1);
-    let prefix_start = char_floor(input, line_start.max(start.saturating_sub(PREFIX_MAX)));
-    let line_end = memchr::memchr(b'\n', &input[end..]).map_or(input.len(), |i| end + i);
-    // In invalid UTF-8 the character boundary search could step back
-    // before `end`.
-    let suffix_end = char_floor(input, line_end.min(end + SUFFIX_MAX)).max(end);
-    let mut text = Vec::with_capacity(start - prefix_start + decoded.len() + suffix_end - end);
-    let mut map = Vec::with_capacity(text.capacity() + 1);
-    text.extend_from_slice(&input[prefix_start..start]);
-    map.extend(prefix_start..start);
-    text.extend_from_slice(decoded);
-    map.extend(decoded_map);
-    text.extend_from_slice(&input[end..suffix_end]);
-    map.extend(end..suffix_end);
-    map.push(suffix_end);
-    View {
-        text,
-        map,
-        encoding,
-    }
-}
-
 fn char_floor(bytes: &[u8], mut i: usize) -> usize {
     while i > 0 && i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
         i -= 1;
@@ -507,7 +769,7 @@ fn escaped_line(
     line: Range<usize>,
     budget: &mut usize,
     worth: &dyn Fn(&[u8]) -> bool,
-    out: &mut Vec<View>,
+    sink: &mut dyn FnMut(View, &mut usize),
 ) -> bool {
     let text = &input[line.clone()];
     for (encoding, first) in [
@@ -529,16 +791,19 @@ fn escaped_line(
             Encoding::Escape => unescape(input, window),
             _ => unpercent(input, window),
         };
-        if decoded.len() > *budget {
+        // A line that decodes to no view uses no budget (see `views_in`).
+        if printable(&decoded)
+            && !emit(
+                View {
+                    text: decoded,
+                    map,
+                    encoding,
+                },
+                budget,
+                sink,
+            )
+        {
             return false;
-        }
-        if printable(&decoded) {
-            *budget -= decoded.len();
-            out.push(View {
-                text: decoded,
-                map,
-                encoding,
-            });
         }
     }
     true
@@ -686,10 +951,16 @@ mod tests {
     use super::*;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
-    fn all_views(input: &str) -> Vec<View> {
+    /// The views of `input` and whether they fitted in `budget`.
+    fn collect(input: &[u8], mut budget: usize) -> (Vec<View>, bool) {
         let mut out = Vec::new();
-        let mut budget = usize::MAX;
-        assert!(views(input.as_bytes(), &mut budget, &|_| true, &mut out));
+        let fits = views(input, &mut budget, &|_| true, &mut |v, _| out.push(v));
+        (out, fits)
+    }
+
+    fn all_views(input: &str) -> Vec<View> {
+        let (out, fits) = collect(input.as_bytes(), usize::MAX);
+        assert!(fits);
         out
     }
 
@@ -790,9 +1061,8 @@ mod tests {
     fn budget_bounds_views() {
         let value = STANDARD.encode("password: Kp3!vN8qZr2w");
         let input = format!("{value}\n").repeat(10);
-        let mut out = Vec::new();
-        let mut budget = 50;
-        assert!(!views(input.as_bytes(), &mut budget, &|_| true, &mut out));
+        let (out, fits) = collect(input.as_bytes(), 50);
+        assert!(!fits);
         assert_eq!(out.len(), 2);
     }
 
@@ -803,10 +1073,7 @@ mod tests {
         let mut input = b"token=\"dG9rOjI3NTE4YTk2XzI3ZTJfNDNlZV4iMzhmXzA2ZTBkYzr".to_vec();
         input.extend([0x80; 80]);
         input.extend(b" = x\\\"y\n");
-        let mut out = Vec::new();
-        let mut budget = usize::MAX;
-        views(&input, &mut budget, &|_| true, &mut out);
-        for view in &out {
+        for view in &collect(&input, usize::MAX).0 {
             assert_eq!(view.map.len(), view.text.len() + 1);
         }
     }

@@ -287,12 +287,17 @@ impl Findings {
     }
 }
 
-/// Line and column lookups in one input, for offsets visited in order.
+/// Line and column lookups in one input, for offsets visited in order:
+/// each lookup costs the distance from the previous one, so that many
+/// matches on one long line do not each count its characters from its
+/// start.
 pub struct LineIndex<'a> {
     haystack: &'a [u8],
     offset: usize,
     line: usize,
     line_start: usize,
+    /// Characters from `line_start` to `offset`.
+    column: usize,
 }
 
 impl<'a> LineIndex<'a> {
@@ -303,23 +308,34 @@ impl<'a> LineIndex<'a> {
             offset: 0,
             line: 1,
             line_start: 0,
+            column: 0,
         }
     }
 
     /// `(line, column)` of `offset`, both 1-based; the column counts
-    /// characters. Offsets before the previous one restart the count.
+    /// characters. An offset before the previous one costs the distance
+    /// back, plus the start of its line if that is another line.
     pub fn locate(&mut self, offset: usize) -> (usize, usize) {
-        if offset < self.offset {
-            *self = LineIndex::new(self.haystack);
-        }
-        let gap = &self.haystack[self.offset..offset];
-        if let Some(last) = memchr::memrchr(b'\n', gap) {
-            self.line += memchr::memchr_iter(b'\n', gap).count();
-            self.line_start = self.offset + last + 1;
+        if offset >= self.offset {
+            let gap = &self.haystack[self.offset..offset];
+            match memchr::memrchr(b'\n', gap) {
+                Some(last) => {
+                    self.line += memchr::memchr_iter(b'\n', gap).count();
+                    self.line_start = self.offset + last + 1;
+                    self.column = char_count(&self.haystack[self.line_start..offset]);
+                }
+                None => self.column += char_count(gap),
+            }
+        } else if offset >= self.line_start {
+            self.column -= char_count(&self.haystack[offset..self.offset]);
+        } else {
+            let gap = &self.haystack[offset..self.line_start];
+            self.line -= memchr::memchr_iter(b'\n', gap).count();
+            self.line_start = memchr::memrchr(b'\n', &self.haystack[..offset]).map_or(0, |i| i + 1);
+            self.column = char_count(&self.haystack[self.line_start..offset]);
         }
         self.offset = offset;
-        let column = char_count(&self.haystack[self.line_start..offset]) + 1;
-        (self.line, column)
+        (self.line, self.column + 1)
     }
 
     /// Byte range of the line containing `offset`, without its terminator.
@@ -343,6 +359,46 @@ fn char_count(bytes: &[u8]) -> usize {
 
 /// Most bytes of a line kept in a snippet.
 const SNIPPET_MAX: usize = 160;
+
+/// The line holding the start of `secret` as far as [`snippet`] shows it:
+/// [`LineIndex::line_range`] of `secret.start`, except that the line's
+/// ends are looked for only as far as the snippet reaches, so that a long
+/// line costs no more than a short one. Where the line goes on further, the
+/// range ends past the reach, so that the snippet still says it was
+/// cut.
+pub fn snippet_line(haystack: &[u8], secret: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    // A little past the margin: the snippet's ends move to character
+    // boundaries, up to three bytes.
+    let reach = SNIPPET_MAX / 2 + 8;
+    let from = secret.start.saturating_sub(reach);
+    let start =
+        memchr::memrchr(b'\n', &haystack[from..secret.start]).map_or(from, |i| from + i + 1);
+    let to = secret
+        .end
+        .max(secret.start)
+        .saturating_add(reach)
+        .min(haystack.len());
+    match memchr::memchr(b'\n', &haystack[secret.start..to]) {
+        Some(i) => {
+            let end = secret.start + i;
+            let end = if end > start && haystack[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
+            start..end
+        }
+        None if to == haystack.len() => {
+            let end = if to > start && haystack[to - 1] == b'\r' {
+                to - 1
+            } else {
+                to
+            };
+            start..end
+        }
+        None => start..to,
+    }
+}
 
 /// The line around `secret`, cut to at most [`SNIPPET_MAX`] bytes plus the
 /// secret itself, as text.

@@ -38,6 +38,42 @@ pub fn inline_allowed(haystack: &[u8], range: std::ops::Range<usize>) -> bool {
         .any(|m| memchr::memmem::find(lines, m.as_bytes()).is_some())
 }
 
+/// [`inline_allowed`] for the matches of one haystack: the last line looked
+/// at is remembered, so that many matches on one long line cost one search
+/// of it, not one each.
+pub struct InlineMarkers<'a> {
+    haystack: &'a [u8],
+    /// The last line looked at (without its line break).
+    line: std::ops::Range<usize>,
+    allowed: bool,
+}
+
+impl<'a> InlineMarkers<'a> {
+    /// No line looked at yet.
+    pub fn new(haystack: &'a [u8]) -> Self {
+        InlineMarkers {
+            haystack,
+            line: 1..0,
+            allowed: false,
+        }
+    }
+
+    /// [`inline_allowed`]`(haystack, range)`.
+    pub fn allowed(&mut self, range: std::ops::Range<usize>) -> bool {
+        if self.line.start <= range.start && range.end <= self.line.end {
+            return self.allowed;
+        }
+        let h = self.haystack;
+        let start = memchr::memrchr(b'\n', &h[..range.start]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &h[range.end..]).map_or(h.len(), |i| range.end + i);
+        self.allowed = INLINE_ALLOW_MARKERS
+            .iter()
+            .any(|m| memchr::memmem::find(&h[start..end], m.as_bytes()).is_some());
+        self.line = start..end;
+        self.allowed
+    }
+}
+
 /// The suppressions of one scan that depend on where a match is.
 #[derive(Debug, Default)]
 pub struct Suppression {
