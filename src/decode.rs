@@ -1079,6 +1079,86 @@ mod tests {
     }
 
     #[test]
+    fn a_long_line_of_short_runs_makes_views_no_longer_than_itself() {
+        // One line of JWT-like words: each run once had its own view with
+        // up to 264 bytes of the line around it, 11 bytes of views per byte
+        // of the line, and finding each run's line ends cost a search of
+        // the whole line.
+        let word = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc ";
+        let line = word.repeat((1 << 20) / word.len());
+        let views = all_views(&line);
+        let bytes: usize = views.iter().map(|v| v.text.len()).sum();
+        assert!(bytes <= line.len(), "{bytes} view bytes for {}", line.len());
+        let decoded = |view: &View| String::from_utf8_lossy(&view.text).into_owned();
+        let headers: usize = views
+            .iter()
+            .map(|v| decoded(v).matches(r#"{"alg":"HS256"}"#).count())
+            .sum();
+        assert_eq!(headers, line.len() / word.len(), "every run is decoded");
+        for view in &views {
+            assert_eq!(view.map.len(), view.text.len() + 1);
+            assert!(view.map.windows(2).all(|w| w[0] <= w[1]));
+        }
+    }
+
+    #[test]
+    fn runs_of_a_line_share_a_view_and_map_back() {
+        let user = STANDARD.encode("user=administrator");
+        let password = STANDARD.encode("password=Kp3!vN8qZr2w");
+        let input = format!("a: {user}, b: {password}\nc: {user}\n");
+        let views = all_views(&input);
+        let texts: Vec<String> = views
+            .iter()
+            .map(|v| String::from_utf8(v.text.clone()).unwrap())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "a: user=administrator, b: password=Kp3!vN8qZr2w",
+                "c: user=administrator"
+            ]
+        );
+        let text = &views[0].text;
+        let at = text.windows(8).position(|w| w == b"password").unwrap();
+        let source = views[0].source_range(at..text.len(), input.as_bytes());
+        assert_eq!(&input[source], password);
+    }
+
+    #[test]
+    fn long_runs_are_decoded_in_overlapping_windows() {
+        // Text with two- and three-byte characters, so that windows cut
+        // characters in two.
+        let text = "héllo wörld — ".repeat(100_000);
+        let encoded = STANDARD.encode(&text);
+        assert!(encoded.len() > 2 * RUN_MAX);
+        let input = format!("data: {encoded} end\n");
+        let start = "data: ".len();
+        let views = all_views(&input);
+        assert_eq!(views.len(), windows(encoded.len()).count());
+        assert_eq!(views.len(), 3);
+        assert!(views[0].text.starts_with(b"data: h\xc3\xa9llo"));
+        assert!(views[2].text.ends_with("wörld —  end".as_bytes()));
+        let whole = text.as_bytes();
+        for view in &views {
+            assert_eq!(view.map.len(), view.text.len() + 1);
+            assert!(view.map.windows(2).all(|w| w[0] <= w[1]));
+            // Each decoded byte maps to a character holding some of its
+            // bits (character `c` holds bits `6c..6c + 6`).
+            for (j, &b) in view.text.iter().enumerate() {
+                let at = view.map[j];
+                if (start..start + encoded.len()).contains(&at) {
+                    let c = at - start;
+                    assert!(whole[6 * c / 8] == b || whole[(6 * c + 5) / 8] == b, "{j}");
+                }
+            }
+        }
+        // Consecutive windows overlap.
+        for pair in views.windows(2) {
+            assert!(pair[1].map[0] + 3000 < pair[0].map[pair[0].text.len() - 1]);
+        }
+    }
+
+    #[test]
     fn utf16_text() {
         let le: Vec<u8> = "a = 1\npassword = 'x'\n"
             .encode_utf16()

@@ -453,6 +453,48 @@ mod tests {
     }
 
     #[test]
+    fn lookups_go_back_and_forth() {
+        let text = "ab\ncé d\nxyz\n".repeat(50);
+        let bytes = text.as_bytes();
+        let expected = |offset: usize| {
+            let before = &bytes[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            (line, char_count(&before[start..]) + 1)
+        };
+        let mut index = LineIndex::new(bytes);
+        let mut rng = 7u64;
+        for _ in 0..2000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let mut offset = (rng % (bytes.len() as u64 + 1)) as usize;
+            while offset < bytes.len() && (bytes[offset] & 0xC0) == 0x80 {
+                offset += 1;
+            }
+            assert_eq!(index.locate(offset), expected(offset), "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn snippet_lines_cut_as_whole_lines_do() {
+        let long = "x".repeat(300);
+        let text = format!("a = 1\r\nb = ‘{long}’ SECRET é{long}\nshort SECRET\r\n{long}SECRET");
+        let bytes = text.as_bytes();
+        for (at, _) in text.match_indices("SECRET") {
+            for secret in [at..at + 6, at - 90..at + 6, at..(at + 100).min(bytes.len())] {
+                let index = LineIndex::new(bytes);
+                let whole = snippet(bytes, index.line_range(secret.start), secret.clone());
+                let near = snippet(bytes, snippet_line(bytes, secret.clone()), secret.clone());
+                assert_eq!(near, whole, "{secret:?}");
+            }
+        }
+    }
+
+    #[test]
     fn long_lines_are_cut() {
         let line = format!("{}SECRET{}", "a".repeat(500), "b".repeat(500));
         let s = snippet(line.as_bytes(), 0..line.len(), 500..506);

@@ -766,6 +766,33 @@ mod tests {
     }
 
     #[test]
+    fn inputs_cut_by_the_decoding_limit_are_named_in_order() {
+        let mut a = Summary::default();
+        let mut b = Summary::default();
+        for i in (0..150).rev() {
+            let name = format!("f{i:03}");
+            if i % 2 == 0 { &mut a } else { &mut b }.decoding_cut(&name);
+        }
+        a.merge(&b);
+        assert_eq!(a.decode_limit, 150);
+        assert_eq!(a.decode_limit_inputs.len(), DECODE_LIMIT_NAMES);
+        assert_eq!(a.decode_limit_inputs[..2], ["f000", "f001"]);
+        assert!(
+            a.line(Duration::ZERO).ends_with(
+                "; decoding stopped at its size limit in 150 inputs (f000, f001, f002 and 147 more)"
+            ),
+            "{}",
+            a.line(Duration::ZERO)
+        );
+        let mut one = Summary::default();
+        one.decoding_cut("k8s/secret.yaml");
+        assert!(
+            one.line(Duration::ZERO)
+                .ends_with("size limit in 1 input (k8s/secret.yaml)")
+        );
+    }
+
+    #[test]
     fn locates_and_suppresses() {
         let rules = RuleSet::builtin().unwrap();
         let engine = Engine::new(&rules, Allowlist::default());

@@ -131,4 +131,28 @@ mod tests {
         assert!(!inline_allowed(text, 32..33));
         assert!(inline_allowed(b"x # pragma: allowlist secret", 0..1));
     }
+
+    #[test]
+    fn remembered_lines_answer_as_a_search_does() {
+        let text = b"a = 1\nb = 2 # leakhound:allow\n\nc = 3 d = 4\ne = 5";
+        let mut markers = InlineMarkers::new(text);
+        for range in [
+            0..1,
+            8..9,
+            6..7,
+            9..12,
+            4..10,
+            30..30,
+            32..33,
+            36..37,
+            32..33,
+            44..45,
+        ] {
+            assert_eq!(
+                markers.allowed(range.clone()),
+                inline_allowed(text, range.clone()),
+                "{range:?}"
+            );
+        }
+    }
 }
