@@ -283,6 +283,7 @@ fn runs(
     // `i` is always at the start of the range or just past a run. No run
     // holds a line break, so none ends past the range.
     let mut merged: Option<Merged> = None;
+    let (mut decoded, mut map) = (Vec::new(), Vec::new());
     let mut i = range.start;
     while i + BASE64_MIN <= range.end {
         let probe = i + BASE64_MIN - 1;
@@ -306,7 +307,7 @@ fn runs(
         let pieces = base64_block(input, start);
         let end = pieces.last().map_or(run_end, |p| p.end);
         i = end.max(run_end);
-        let chars = Chars::new(input, &pieces);
+        let chars = Chars::new(input, pieces);
         if chars.total < BASE64_MIN {
             continue;
         }
@@ -314,12 +315,12 @@ fn runs(
             continue;
         };
         if chars.total <= RUN_MAX {
-            let Some((decoded, mut map)) = chars.decode(input, 0..chars.total, encoding) else {
+            if !chars.decode(input, 0..chars.total, encoding, &mut decoded, &mut map) {
                 continue;
-            };
-            map.pop();
+            }
+            let map = &map[..decoded.len()];
             if let Some(view) = &mut merged
-                && view.takes(input, start, decoded.len())
+                && view.takes(input, start, decoded.len(), encoding)
             {
                 view.push(input, start, end, &decoded, map);
                 continue;
@@ -340,9 +341,9 @@ fn runs(
         for window in windows(chars.total) {
             let first = window.start == 0;
             let last = window.end == chars.total;
-            let Some((decoded, map)) = chars.decode(input, window, encoding) else {
+            if !chars.decode(input, window, encoding, &mut decoded, &mut map) {
                 continue;
-            };
+            }
             let prefix = if first {
                 prefix_start(input, start)
             } else {
@@ -393,7 +394,7 @@ const WINDOW_OVERLAP: usize = 4 << 10;
 /// four characters, where base64 (and hex) decoding can start.
 fn windows(total: usize) -> impl Iterator<Item = Range<usize>> {
     const STEP: usize = WINDOW - WINDOW_OVERLAP;
-    const _: () = assert!(STEP % 4 == 0);
+    const _: () = assert!(STEP.is_multiple_of(4));
     let count = if total <= WINDOW {
         1
     } else {
@@ -424,7 +425,7 @@ impl Merged {
         start: usize,
         end: usize,
         decoded: &[u8],
-        map: Vec<usize>,
+        map: &[usize],
         encoding: Encoding,
     ) -> Merged {
         let prefix = prefix_start(input, start);
@@ -433,7 +434,7 @@ impl Merged {
         text.extend_from_slice(&input[prefix..start]);
         view_map.extend(prefix..start);
         text.extend_from_slice(decoded);
-        view_map.extend(map);
+        view_map.extend_from_slice(map);
         Merged {
             text,
             map: view_map,
@@ -442,23 +443,24 @@ impl Merged {
         }
     }
 
-    /// Whether a run starting at `start` that decodes to `len` bytes goes
-    /// into this view: it is on the same line, at most [`PREFIX_MAX`] bytes
-    /// on, and the view stays within [`RUN_MAX`] bytes.
-    fn takes(&self, input: &[u8], start: usize, len: usize) -> bool {
+    /// Whether a run starting at `start` that decodes to `len` bytes of
+    /// `encoding` goes into this view: it is on the same line, at most
+    /// [`PREFIX_MAX`] bytes on, and the view stays within [`RUN_MAX`] bytes.
+    fn takes(&self, input: &[u8], start: usize, len: usize, encoding: Encoding) -> bool {
         let gap = &input[self.end..start];
-        gap.len() <= PREFIX_MAX
+        encoding == self.encoding
+            && gap.len() <= PREFIX_MAX
             && self.text.len() + gap.len() + len <= RUN_MAX
             && memchr::memchr(b'\n', gap).is_none()
     }
 
     /// Adds the run `input[start..end]`, decoded to `decoded`, and the text
     /// before it.
-    fn push(&mut self, input: &[u8], start: usize, end: usize, decoded: &[u8], map: Vec<usize>) {
+    fn push(&mut self, input: &[u8], start: usize, end: usize, decoded: &[u8], map: &[usize]) {
         self.text.extend_from_slice(&input[self.end..start]);
         self.map.extend(self.end..start);
         self.text.extend_from_slice(decoded);
-        self.map.extend(map);
+        self.map.extend_from_slice(map);
         self.end = end;
     }
 
@@ -559,11 +561,10 @@ struct Chars {
 }
 
 impl Chars {
-    fn new(input: &[u8], pieces: &[Range<usize>]) -> Chars {
-        let segments: Vec<Range<usize>> = pieces
-            .iter()
-            .map(|p| p.start..p.start + trim_padding(&input[p.clone()]).len())
-            .collect();
+    fn new(input: &[u8], mut segments: Vec<Range<usize>>) -> Chars {
+        for s in &mut segments {
+            s.end = s.start + trim_padding(&input[s.clone()]).len();
+        }
         let total = segments.iter().map(|s| s.len()).sum();
         Chars { segments, total }
     }
@@ -612,21 +613,28 @@ impl Chars {
         (upper && lower && text_start(&head)).then_some(Encoding::Base64)
     }
 
-    /// Decodes the characters `window`; `None` unless the result is text.
-    /// Returns the decoded bytes and the source offset of each, plus one
-    /// for the character after the last. Where a window cuts a character
-    /// of UTF-8 text in two, the part at the cut is left out.
+    /// Decodes the characters `window` into `decoded` (cleared first);
+    /// `false` unless the result is text. `map` gets the source offset of
+    /// each decoded byte, plus one for the character after the last. Where
+    /// a window cuts a character of UTF-8 text in two, the part at the cut
+    /// is left out.
     fn decode(
         &self,
         input: &[u8],
         window: Range<usize>,
         encoding: Encoding,
-    ) -> Option<(Vec<u8>, Vec<usize>)> {
+        decoded: &mut Vec<u8>,
+        map: &mut Vec<usize>,
+    ) -> bool {
+        decoded.clear();
+        map.clear();
         let (encoded, sources) = self.encoded(input, window.clone());
-        let (mut decoded, ratio) = match encoding {
-            Encoding::Hex => (decode_hex(&encoded)?, (2, 1)),
-            _ if window.start > 0 && !text_start(&encoded) => return None,
-            _ => (decode_base64(&encoded)?, (4, 3)),
+        let ratio = match encoding {
+            Encoding::Hex if decode_hex(&encoded, decoded) => (2, 1),
+            Encoding::Hex => return false,
+            _ if window.start > 0 && !text_start(&encoded) => return false,
+            _ if decode_base64(&encoded, decoded) => (4, 3),
+            _ => return false,
         };
         let mut skipped = 0;
         if window.start > 0 {
@@ -638,10 +646,10 @@ impl Chars {
             decoded.drain(..skipped);
         }
         if window.end < self.total {
-            decoded.truncate(complete_utf8(&decoded));
+            decoded.truncate(complete_utf8(decoded));
         }
-        if decoded.len() < 8 || !printable(&decoded) {
-            return None;
+        if decoded.len() < 8 || !printable(decoded) {
+            return false;
         }
         let source = |j: usize| {
             let k = ((skipped + j) * ratio.0 / ratio.1).min(encoded.len() - 1);
@@ -650,14 +658,14 @@ impl Chars {
                 None => self.segments[0].start + window.start + k,
             }
         };
-        let mut map: Vec<usize> = (0..decoded.len()).map(source).collect();
+        map.extend((0..decoded.len()).map(source));
         let after = (skipped + decoded.len()) * ratio.0 / ratio.1;
         map.push(if after < encoded.len() {
             source(decoded.len())
         } else {
             self.segments.last().map_or(0, |s| s.end)
         });
-        Some((decoded, map))
+        true
     }
 }
 
@@ -707,14 +715,16 @@ fn text_start(encoded: &[u8]) -> bool {
     }
 }
 
-fn decode_hex(encoded: &[u8]) -> Option<Vec<u8>> {
-    encoded
-        .chunks_exact(2)
-        .map(|pair| {
-            let digit = |b: u8| (b as char).to_digit(16);
-            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
-        })
-        .collect()
+/// Appends the bytes of hex digits to `out`; `false` if one is not a digit.
+fn decode_hex(encoded: &[u8], out: &mut Vec<u8>) -> bool {
+    let digit = |b: u8| (b as char).to_digit(16);
+    for pair in encoded.chunks_exact(2) {
+        match (digit(pair[0]), digit(pair[1])) {
+            (Some(high), Some(low)) => out.push((high * 16 + low) as u8),
+            _ => return false,
+        }
+    }
+    true
 }
 
 const CONFIG: GeneralPurposeConfig = GeneralPurposeConfig::new()
@@ -739,11 +749,13 @@ pub fn standard_base64(encoded: &[u8]) -> Option<Vec<u8>> {
     STANDARD.decode(encoded).ok()
 }
 
-fn decode_base64(encoded: &[u8]) -> Option<Vec<u8>> {
+/// Appends the bytes that base64 text decodes to to `out`; `false` if it is
+/// not base64.
+fn decode_base64(encoded: &[u8], out: &mut Vec<u8>) -> bool {
     let url_safe = encoded.iter().any(|b| matches!(b, b'-' | b'_'));
     let standard = encoded.iter().any(|b| matches!(b, b'+' | b'/'));
     if url_safe && standard {
-        return None;
+        return false;
     }
     // A length of 4n+1 cannot be base64: drop the stray last character.
     let usable = if encoded.len() % 4 == 1 {
@@ -752,7 +764,7 @@ fn decode_base64(encoded: &[u8]) -> Option<Vec<u8>> {
         encoded
     };
     let engine = engine_for(encoded);
-    engine.decode(usable).ok()
+    engine.decode_vec(usable, out).is_ok()
 }
 
 fn char_floor(bytes: &[u8], mut i: usize) -> usize {

@@ -43,9 +43,9 @@ pub fn inline_allowed(haystack: &[u8], range: std::ops::Range<usize>) -> bool {
 /// of it, not one each.
 pub struct InlineMarkers<'a> {
     haystack: &'a [u8],
-    /// The last line looked at (without its line break).
-    line: std::ops::Range<usize>,
-    allowed: bool,
+    /// The last line looked at (without its line break), and whether it
+    /// has a marker.
+    last: Option<(std::ops::Range<usize>, bool)>,
 }
 
 impl<'a> InlineMarkers<'a> {
@@ -53,24 +53,26 @@ impl<'a> InlineMarkers<'a> {
     pub fn new(haystack: &'a [u8]) -> Self {
         InlineMarkers {
             haystack,
-            line: 1..0,
-            allowed: false,
+            last: None,
         }
     }
 
     /// [`inline_allowed`]`(haystack, range)`.
     pub fn allowed(&mut self, range: std::ops::Range<usize>) -> bool {
-        if self.line.start <= range.start && range.end <= self.line.end {
-            return self.allowed;
+        if let Some((line, allowed)) = &self.last
+            && line.start <= range.start
+            && range.end <= line.end
+        {
+            return *allowed;
         }
         let h = self.haystack;
         let start = memchr::memrchr(b'\n', &h[..range.start]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &h[range.end..]).map_or(h.len(), |i| range.end + i);
-        self.allowed = INLINE_ALLOW_MARKERS
+        let allowed = INLINE_ALLOW_MARKERS
             .iter()
             .any(|m| memchr::memmem::find(&h[start..end], m.as_bytes()).is_some());
-        self.line = start..end;
-        self.allowed
+        self.last = Some((start..end, allowed));
+        allowed
     }
 }
 
