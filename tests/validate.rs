@@ -98,6 +98,42 @@ fn tree(live: &str, dead: &str, aws_id: &str) -> Tree {
     tree
 }
 
+/// A mock, a tree for it, and the live and dead GitHub tokens in it.
+struct Setup {
+    live: String,
+    dead: String,
+    mock: Mock,
+    tree: Tree,
+}
+
+fn setup(seed: u64) -> Setup {
+    let (live, dead, aws_id) = (
+        github_classic(seed),
+        github_classic(seed + 1),
+        aws_key_id(seed + 2),
+    );
+    let mock = mock(live.clone(), aws_id.clone());
+    let tree = tree(&live, &dead, &aws_id);
+    Setup {
+        live,
+        dead,
+        mock,
+        tree,
+    }
+}
+
+impl Setup {
+    /// `leakhound scan --no-git . -f json` with `args`, its checks sent to
+    /// the mock.
+    fn scan(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = self.tree.cmd();
+        cmd.args(["scan", "--no-git", ".", "-f", "json"])
+            .args(args)
+            .env("LEAKHOUND_VALIDATE_BASE_URL", &self.mock.base);
+        cmd
+    }
+}
+
 fn states(json: &serde_json::Value) -> Vec<(String, String)> {
     let mut states: Vec<(String, String)> = json["findings"]
         .as_array()
@@ -119,22 +155,10 @@ fn states(json: &serde_json::Value) -> Vec<(String, String)> {
 
 #[test]
 fn each_secret_is_checked_once_and_reported_with_its_state() {
-    let (live, dead, aws_id) = (github_classic(41), github_classic(42), aws_key_id(43));
-    let mock = mock(live.clone(), aws_id.clone());
-    let tree = tree(&live, &dead, &aws_id);
-    let output = tree
-        .cmd()
-        .args([
-            "scan",
-            "--no-git",
-            ".",
-            "-f",
-            "json",
-            "--validate",
-            "--validate-timeout",
-            "1",
-        ])
-        .env("LEAKHOUND_VALIDATE_BASE_URL", &mock.base)
+    let setup = setup(41);
+    let (live, dead) = (&setup.live, &setup.dead);
+    let output = setup
+        .scan(&["--validate", "--validate-timeout", "1"])
         .output()
         .expect("leakhound runs");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
@@ -170,10 +194,10 @@ fn each_secret_is_checked_once_and_reported_with_its_state() {
             ("gitlab-pat".into(), "error".into()),
         ]
     );
-    let seen = mock.seen.lock().expect("log").clone();
+    let seen = setup.mock.seen.lock().expect("log").clone();
     let live_checks = seen
         .iter()
-        .filter(|s| s.path == "/user" && s.authorization.contains(&live))
+        .filter(|s| s.path == "/user" && s.authorization.contains(live.as_str()))
         .count();
     assert_eq!(
         live_checks, 1,
@@ -188,7 +212,7 @@ fn each_secret_is_checked_once_and_reported_with_its_state() {
     assert_eq!(summary["valid"], 2);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        !stderr.contains(&live) && !stderr.contains(&dead),
+        !stderr.contains(live.as_str()) && !stderr.contains(dead.as_str()),
         "secrets are never logged:\n{stderr}"
     );
     assert!(
@@ -199,23 +223,8 @@ fn each_secret_is_checked_once_and_reported_with_its_state() {
 
 #[test]
 fn only_valid_keeps_what_the_provider_accepted() {
-    let (live, dead, aws_id) = (github_classic(51), github_classic(52), aws_key_id(53));
-    let mock = mock(live.clone(), aws_id.clone());
-    let tree = tree(&live, &dead, &aws_id);
-    let (code, json) = run_json(
-        tree.cmd()
-            .args([
-                "scan",
-                "--no-git",
-                ".",
-                "-f",
-                "json",
-                "--only-valid",
-                "--validate-timeout",
-                "1",
-            ])
-            .env("LEAKHOUND_VALIDATE_BASE_URL", &mock.base),
-    );
+    let setup = setup(51);
+    let (code, json) = run_json(&mut setup.scan(&["--only-valid", "--validate-timeout", "1"]));
     assert_eq!(code, 1, "live secrets fail the scan");
     assert_eq!(
         states(&json),
@@ -228,14 +237,8 @@ fn only_valid_keeps_what_the_provider_accepted() {
 
 #[test]
 fn without_validate_nothing_is_sent_and_nothing_is_reported() {
-    let (live, dead, aws_id) = (github_classic(61), github_classic(62), aws_key_id(63));
-    let mock = mock(live.clone(), aws_id.clone());
-    let tree = tree(&live, &dead, &aws_id);
-    let (_, json) = run_json(
-        tree.cmd()
-            .args(["scan", "--no-git", ".", "-f", "json"])
-            .env("LEAKHOUND_VALIDATE_BASE_URL", &mock.base),
-    );
+    let setup = setup(61);
+    let (_, json) = run_json(&mut setup.scan(&[]));
     assert!(
         json["findings"]
             .as_array()
@@ -244,7 +247,7 @@ fn without_validate_nothing_is_sent_and_nothing_is_reported() {
             .all(|f| f.get("validation").is_none())
     );
     assert!(json["summary"].get("validation").is_none());
-    assert!(mock.seen.lock().expect("log").is_empty());
+    assert!(setup.mock.seen.lock().expect("log").is_empty());
 }
 
 #[test]
