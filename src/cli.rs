@@ -164,6 +164,9 @@ pub enum OutputFormat {
     Sarif,
     /// One CSV row per location.
     Csv,
+    /// One self-contained HTML page: a sortable, filterable table (secrets
+    /// masked).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
