@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod explain;
 mod git;
 mod html;
 mod inputs;
