@@ -159,6 +159,23 @@ pub struct ScanArgs {
     /// Hide secrets entirely in the report.
     #[arg(long)]
     pub redact: bool,
+    /// Ask each secret's provider whether it still works, for rules that
+    /// declare a check (GitHub, GitLab, Slack, Stripe, OpenAI, Anthropic,
+    /// SendGrid, npm, PyPI, Hugging Face, Datadog, AWS, ...): one HTTPS
+    /// request per distinct secret, to the endpoint the rule names. Off by
+    /// default: it sends the secrets found over the network.
+    #[arg(long)]
+    pub validate: bool,
+    /// Report only secrets the provider accepted (implies --validate).
+    #[arg(long)]
+    pub only_valid: bool,
+    /// Longest wait for a provider's answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub validate_timeout: u64,
+    /// Checks in flight at once (each host gets at most 10 requests a
+    /// second whatever this is).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub validate_concurrency: usize,
     /// Report only locations of at least this confidence [default: medium,
     /// or min_confidence in the configuration]. Test code, documentation and
     /// third-party code lower a location's confidence; `low` shows them.

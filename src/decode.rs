@@ -101,8 +101,12 @@ impl View {
     pub fn source_range(&self, range: Range<usize>, input: &[u8]) -> Range<usize> {
         let start = self.map[range.start];
         let last = self.map[range.end.saturating_sub(1).max(range.start)];
-        let line_end = memchr::memchr(b'\n', &input[last..]).map_or(input.len(), |i| last + i);
-        let end = self.map[range.end].min(line_end).max(last + 1);
+        // Only up to where the next decoded byte starts: a long line costs
+        // no more than a short one.
+        let next = self.map[range.end].max(last);
+        let end = memchr::memchr(b'\n', &input[last..next])
+            .map_or(next, |i| last + i)
+            .max(last + 1);
         start..end.max(start + 1)
     }
 }
@@ -176,21 +180,26 @@ fn printable(bytes: &[u8]) -> bool {
     }
 }
 
-/// Appends to `out` the views of every decodable part of `input`: base64
-/// and hex runs that decode to text, and lines with percent-encoding or
-/// string escapes. `budget` is the number of view bytes still allowed for
-/// this input; it returns `false` if the budget ran out. `worth` says
-/// whether plain text could hold a match (it contains a rule keyword): a
-/// line whose only escapes are escaped quotes is decoded only if it is
+/// Hands `sink` the views of every decodable part of `input`, in order:
+/// base64 and hex runs that decode to text, then lines with
+/// percent-encoding or string escapes. `budget` is the number of view bytes
+/// still allowed for this input: each view is charged before `sink` gets
+/// it, along with the budget, from which it may charge views nested in it.
+/// Returns `false` if a view did not fit (decoding stops there). `worth`
+/// says whether plain text could hold a match (it contains a rule keyword):
+/// a line whose only escapes are escaped quotes is decoded only if it is
 /// worth it, since removing backslashes cannot create a keyword.
+///
+/// Views are handed over one at a time, so what decoding holds at once is
+/// one view per nesting level, whatever the input.
 pub fn views(
     input: &[u8],
     budget: &mut usize,
     worth: &dyn Fn(&[u8]) -> bool,
-    out: &mut Vec<View>,
+    sink: &mut dyn FnMut(View, &mut usize),
 ) -> bool {
     let whole = 0..input.len();
-    views_in(input, std::slice::from_ref(&whole), budget, worth, out)
+    views_in(input, std::slice::from_ref(&whole), budget, worth, sink)
 }
 
 /// [`views`] of the parts `ranges` of `input` only: its base64 and hex runs,
@@ -198,16 +207,18 @@ pub fn views(
 /// start of a line and end just past a line break (or at the end of the
 /// input), and no base64 block wrapped over lines may cross from one range
 /// into what follows it; the views are then those that [`views`] makes in
-/// those ranges, in the same order.
+/// those ranges, in the same order. A part of the input that decodes to no
+/// view never uses budget, so leaving out parts that make no view changes
+/// nothing, not even where the budget runs out.
 pub fn views_in(
     input: &[u8],
     ranges: &[Range<usize>],
     budget: &mut usize,
     worth: &dyn Fn(&[u8]) -> bool,
-    out: &mut Vec<View>,
+    sink: &mut dyn FnMut(View, &mut usize),
 ) -> bool {
     for range in ranges {
-        if !runs(input, range.clone(), budget, out) {
+        if !runs(input, range.clone(), budget, sink) {
             return false;
         }
     }
@@ -219,14 +230,26 @@ pub fn views_in(
             if at < next_line {
                 continue;
             }
-            let start = memchr::memrchr(b'\n', &input[..at]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
+            let start = memchr::memrchr(b'\n', &input[range.start..at])
+                .map_or(range.start, |i| range.start + i + 1);
+            let end = memchr::memchr(b'\n', &input[at..range.end]).map_or(range.end, |i| at + i);
             next_line = end + 1;
-            if !escaped_line(input, start..end, budget, worth, out) {
+            if !escaped_line(input, start..end, budget, worth, sink) {
                 return false;
             }
         }
     }
+    true
+}
+
+/// Charges `view` to the budget and hands it to `sink`; `false` if it does
+/// not fit.
+fn emit(view: View, budget: &mut usize, sink: &mut dyn FnMut(View, &mut usize)) -> bool {
+    if view.text.len() > *budget {
+        return false;
+    }
+    *budget -= view.text.len();
+    sink(view, budget);
     true
 }
 
@@ -246,12 +269,21 @@ fn is_base64_byte(b: u8) -> bool {
     BASE64_BYTES[b as usize]
 }
 
-/// Finds base64 and hex runs and decodes those that are text.
-fn runs(input: &[u8], range: Range<usize>, budget: &mut usize, out: &mut Vec<View>) -> bool {
+/// Finds base64 and hex runs and decodes those that are text. Runs of one
+/// line close enough together share a view (see [`Merged`]); a run longer
+/// than [`RUN_MAX`] is decoded in overlapping windows (see [`windows`]).
+fn runs(
+    input: &[u8],
+    range: Range<usize>,
+    budget: &mut usize,
+    sink: &mut dyn FnMut(View, &mut usize),
+) -> bool {
     // Runs shorter than BASE64_MIN are never decoded, so only every
     // BASE64_MIN-th byte needs a look: a run long enough covers one of them.
     // `i` is always at the start of the range or just past a run. No run
     // holds a line break, so none ends past the range.
+    let mut merged: Option<Merged> = None;
+    let (mut decoded, mut map) = (Vec::new(), Vec::new());
     let mut i = range.start;
     while i + BASE64_MIN <= range.end {
         let probe = i + BASE64_MIN - 1;
@@ -274,19 +306,196 @@ fn runs(input: &[u8], range: Range<usize>, budget: &mut usize, out: &mut Vec<Vie
         }
         let pieces = base64_block(input, start);
         let end = pieces.last().map_or(run_end, |p| p.end);
-        let chars: usize = pieces.iter().map(|p| p.len()).sum();
-        if (BASE64_MIN..=RUN_MAX).contains(&chars)
-            && let Some(view) = decode_run(input, &pieces)
-        {
-            if view.text.len() > *budget {
+        i = end.max(run_end);
+        let chars = Chars::new(input, pieces);
+        if chars.total < BASE64_MIN {
+            continue;
+        }
+        let Some(encoding) = chars.encoding(input) else {
+            continue;
+        };
+        if chars.total <= RUN_MAX {
+            if !chars.decode(input, 0..chars.total, encoding, &mut decoded, &mut map) {
+                continue;
+            }
+            let map = &map[..decoded.len()];
+            if let Some(view) = &mut merged
+                && view.takes(input, start, decoded.len(), encoding)
+            {
+                view.push(input, start, end, &decoded, map);
+                continue;
+            }
+            if let Some(view) = merged.take()
+                && !emit(view.finish(input), budget, sink)
+            {
                 return false;
             }
-            *budget -= view.text.len();
-            out.push(view);
+            merged = Some(Merged::new(input, start, end, &decoded, map, encoding));
+            continue;
         }
-        i = end.max(run_end);
+        if let Some(view) = merged.take()
+            && !emit(view.finish(input), budget, sink)
+        {
+            return false;
+        }
+        for window in windows(chars.total) {
+            let first = window.start == 0;
+            let last = window.end == chars.total;
+            if !chars.decode(input, window, encoding, &mut decoded, &mut map) {
+                continue;
+            }
+            let prefix = if first {
+                prefix_start(input, start)
+            } else {
+                start
+            };
+            let mut text = Vec::with_capacity(start - prefix + decoded.len() + SUFFIX_MAX);
+            let mut view_map = Vec::with_capacity(text.capacity() + 1);
+            text.extend_from_slice(&input[prefix..start]);
+            view_map.extend(prefix..start);
+            text.extend_from_slice(&decoded);
+            view_map.extend_from_slice(&map[..decoded.len()]);
+            if last {
+                let suffix = suffix_end(input, end);
+                text.extend_from_slice(&input[end..suffix]);
+                view_map.extend(end..suffix);
+                view_map.push(suffix);
+            } else {
+                view_map.push(map[decoded.len()]);
+            }
+            let view = View {
+                text,
+                map: view_map,
+                encoding,
+            };
+            if !emit(view, budget, sink) {
+                return false;
+            }
+        }
     }
-    true
+    match merged {
+        Some(view) => emit(view.finish(input), budget, sink),
+        None => true,
+    }
+}
+
+/// Encoded characters decoded at once at most; a longer run is decoded in
+/// windows of this many characters.
+const WINDOW: usize = RUN_MAX;
+
+/// Characters that consecutive windows share, so that a secret up to about
+/// 3 KiB long (with its name) that straddles the end of one window is
+/// whole in the next.
+const WINDOW_OVERLAP: usize = 4 << 10;
+
+/// The windows a run of `total` encoded characters is decoded in: the run
+/// itself if it is at most [`WINDOW`] characters, else windows of that
+/// many overlapping by [`WINDOW_OVERLAP`]. Windows start at multiples of
+/// four characters, where base64 (and hex) decoding can start.
+fn windows(total: usize) -> impl Iterator<Item = Range<usize>> {
+    const STEP: usize = WINDOW - WINDOW_OVERLAP;
+    const _: () = assert!(STEP.is_multiple_of(4));
+    let count = if total <= WINDOW {
+        1
+    } else {
+        (total - WINDOW).div_ceil(STEP) + 1
+    };
+    (0..count).map(move |k| k * STEP..(k * STEP + WINDOW).min(total))
+}
+
+/// Views of runs of one line being merged: runs no further apart than
+/// [`PREFIX_MAX`] bytes share one view, with the text between them as it
+/// is, instead of each having a view with that text as context. On a line
+/// of many short runs (a JWT per word, say) separate views would repeat
+/// each byte of the line up to 264 bytes over; shared, views are never
+/// longer than the line's decoded runs and what lies between them.
+struct Merged {
+    text: Vec<u8>,
+    map: Vec<usize>,
+    encoding: Encoding,
+    /// Where the last run merged ends.
+    end: usize,
+}
+
+impl Merged {
+    /// A view of the run `input[start..end]`, decoded to `decoded`, with up
+    /// to [`PREFIX_MAX`] bytes of its line before it.
+    fn new(
+        input: &[u8],
+        start: usize,
+        end: usize,
+        decoded: &[u8],
+        map: &[usize],
+        encoding: Encoding,
+    ) -> Merged {
+        let prefix = prefix_start(input, start);
+        let mut text = Vec::with_capacity(start - prefix + decoded.len() + SUFFIX_MAX);
+        let mut view_map = Vec::with_capacity(text.capacity() + 1);
+        text.extend_from_slice(&input[prefix..start]);
+        view_map.extend(prefix..start);
+        text.extend_from_slice(decoded);
+        view_map.extend_from_slice(map);
+        Merged {
+            text,
+            map: view_map,
+            encoding,
+            end,
+        }
+    }
+
+    /// Whether a run starting at `start` that decodes to `len` bytes of
+    /// `encoding` goes into this view: it is on the same line, at most
+    /// [`PREFIX_MAX`] bytes on, and the view stays within [`RUN_MAX`] bytes.
+    fn takes(&self, input: &[u8], start: usize, len: usize, encoding: Encoding) -> bool {
+        let gap = &input[self.end..start];
+        encoding == self.encoding
+            && gap.len() <= PREFIX_MAX
+            && self.text.len() + gap.len() + len <= RUN_MAX
+            && memchr::memchr(b'\n', gap).is_none()
+    }
+
+    /// Adds the run `input[start..end]`, decoded to `decoded`, and the text
+    /// before it.
+    fn push(&mut self, input: &[u8], start: usize, end: usize, decoded: &[u8], map: &[usize]) {
+        self.text.extend_from_slice(&input[self.end..start]);
+        self.map.extend(self.end..start);
+        self.text.extend_from_slice(decoded);
+        self.map.extend_from_slice(map);
+        self.end = end;
+    }
+
+    /// The view, with up to [`SUFFIX_MAX`] bytes of the line after the last
+    /// run.
+    fn finish(mut self, input: &[u8]) -> View {
+        let suffix = suffix_end(input, self.end);
+        self.text.extend_from_slice(&input[self.end..suffix]);
+        self.map.extend(self.end..suffix);
+        self.map.push(suffix);
+        View {
+            text: self.text,
+            map: self.map,
+            encoding: self.encoding,
+        }
+    }
+}
+
+/// Where the context kept before a value at `start` begins: at most
+/// [`PREFIX_MAX`] bytes back, not before its line. Only that far back is
+/// looked at, so that a long line costs no more than a short one.
+fn prefix_start(input: &[u8], start: usize) -> usize {
+    let from = start.saturating_sub(PREFIX_MAX);
+    let line_start = memchr::memrchr(b'\n', &input[from..start]).map_or(from, |i| from + i + 1);
+    char_floor(input, line_start)
+}
+
+/// Where the context kept after a value ending at `end` ends: at most
+/// [`SUFFIX_MAX`] bytes on, not past its line.
+fn suffix_end(input: &[u8], end: usize) -> usize {
+    let to = (end + SUFFIX_MAX).min(input.len());
+    let line_end = memchr::memchr(b'\n', &input[end..to]).map_or(to, |i| end + i);
+    // In invalid UTF-8 the character boundary search could step back
+    // before `end`.
+    char_floor(input, line_end).max(end)
 }
 
 /// The pieces of a base64 run starting at `start`: the run itself, and when
@@ -343,46 +552,145 @@ fn skip_blanks(input: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Decodes a run as hex or base64; `None` unless the result is text.
-fn decode_run(input: &[u8], pieces: &[Range<usize>]) -> Option<View> {
-    let encoded: Cow<'_, [u8]> = match pieces {
-        [one] => Cow::Borrowed(trim_padding(&input[one.clone()])),
-        _ => pieces
-            .iter()
-            .flat_map(|p| &input[p.clone()])
-            .copied()
-            .filter(|&b| b != b'=')
-            .collect(),
-    };
-    let hex = encoded.len() >= HEX_MIN
-        && encoded.len().is_multiple_of(2)
-        && encoded.iter().all(u8::is_ascii_hexdigit);
-    let (decoded, encoding, ratio) = if hex {
-        (decode_hex(&encoded)?, Encoding::Hex, (2, 1))
-    } else if mixed_case(&encoded) && text_start(&encoded) {
-        (decode_base64(&encoded)?, Encoding::Base64, (4, 3))
-    } else {
-        return None;
-    };
-    if decoded.len() < 8 || !printable(&decoded) {
-        return None;
+/// The encoded characters of a run: its pieces without their padding.
+struct Chars {
+    /// Source ranges of the characters, piece by piece.
+    segments: Vec<Range<usize>>,
+    /// How many characters there are.
+    total: usize,
+}
+
+impl Chars {
+    fn new(input: &[u8], mut segments: Vec<Range<usize>>) -> Chars {
+        for s in &mut segments {
+            s.end = s.start + trim_padding(&input[s.clone()]).len();
+        }
+        let total = segments.iter().map(|s| s.len()).sum();
+        Chars { segments, total }
     }
-    // Source offset of each encoded character.
-    let sources: Vec<usize> = pieces
-        .iter()
-        .flat_map(|p| p.clone())
-        .filter(|&i| input[i] != b'=')
-        .collect();
-    let map = (0..decoded.len()).map(|j| sources[(j * ratio.0 / ratio.1).min(sources.len() - 1)]);
-    let end = pieces.last().expect("one piece").end;
-    Some(with_context(
-        input,
-        pieces[0].start,
-        end,
-        &decoded,
-        map,
-        encoding,
-    ))
+
+    /// The characters `window` (indexes into the run's characters) and, for
+    /// a run wrapped over lines, their source offsets.
+    fn encoded<'a>(
+        &self,
+        input: &'a [u8],
+        window: Range<usize>,
+    ) -> (Cow<'a, [u8]>, Option<Vec<usize>>) {
+        if let [one] = &self.segments[..] {
+            let range = one.start + window.start..one.start + window.end;
+            return (Cow::Borrowed(&input[range]), None);
+        }
+        let mut sources = Vec::with_capacity(window.len());
+        let mut seen = 0;
+        for segment in &self.segments {
+            let len = segment.len();
+            if seen + len > window.start {
+                let from = window.start.saturating_sub(seen);
+                let to = (window.end - seen).min(len);
+                sources.extend(segment.start + from..segment.start + to);
+            }
+            seen += len;
+            if seen >= window.end {
+                break;
+            }
+        }
+        let encoded = sources.iter().map(|&i| input[i]).collect();
+        (Cow::Owned(encoded), Some(sources))
+    }
+
+    /// Hex if the whole run is hex digits; base64 if it has both cases and
+    /// its first characters decode to bytes that can start text; else it
+    /// is not worth decoding.
+    fn encoding(&self, input: &[u8]) -> Option<Encoding> {
+        let all = || self.segments.iter().flat_map(|s| &input[s.clone()]);
+        if self.total >= HEX_MIN && self.total.is_multiple_of(2) && all().all(u8::is_ascii_hexdigit)
+        {
+            return Some(Encoding::Hex);
+        }
+        let upper = all().any(u8::is_ascii_uppercase);
+        let lower = all().any(u8::is_ascii_lowercase);
+        let head = self.encoded(input, 0..self.total.min(8)).0;
+        (upper && lower && text_start(&head)).then_some(Encoding::Base64)
+    }
+
+    /// Decodes the characters `window` into `decoded` (cleared first);
+    /// `false` unless the result is text. `map` gets the source offset of
+    /// each decoded byte, plus one for the character after the last. Where
+    /// a window cuts a character of UTF-8 text in two, the part at the cut
+    /// is left out.
+    fn decode(
+        &self,
+        input: &[u8],
+        window: Range<usize>,
+        encoding: Encoding,
+        decoded: &mut Vec<u8>,
+        map: &mut Vec<usize>,
+    ) -> bool {
+        decoded.clear();
+        map.clear();
+        let (encoded, sources) = self.encoded(input, window.clone());
+        let ratio = match encoding {
+            Encoding::Hex if decode_hex(&encoded, decoded) => (2, 1),
+            Encoding::Hex => return false,
+            _ if window.start > 0 && !text_start(&encoded) => return false,
+            _ if decode_base64(&encoded, decoded) => (4, 3),
+            _ => return false,
+        };
+        let mut skipped = 0;
+        if window.start > 0 {
+            skipped = decoded
+                .iter()
+                .take(3)
+                .take_while(|&&b| b & 0xC0 == 0x80)
+                .count();
+            decoded.drain(..skipped);
+        }
+        if window.end < self.total {
+            decoded.truncate(complete_utf8(decoded));
+        }
+        if decoded.len() < 8 || !printable(decoded) {
+            return false;
+        }
+        let source = |j: usize| {
+            let k = ((skipped + j) * ratio.0 / ratio.1).min(encoded.len() - 1);
+            match &sources {
+                Some(sources) => sources[k],
+                None => self.segments[0].start + window.start + k,
+            }
+        };
+        map.extend((0..decoded.len()).map(source));
+        let after = (skipped + decoded.len()) * ratio.0 / ratio.1;
+        map.push(if after < encoded.len() {
+            source(decoded.len())
+        } else {
+            self.segments.last().map_or(0, |s| s.end)
+        });
+        true
+    }
+}
+
+/// The length of the longest start of `bytes` that does not end in the
+/// middle of a UTF-8 character.
+fn complete_utf8(bytes: &[u8]) -> usize {
+    let tail = bytes.len().saturating_sub(3);
+    for i in (tail..bytes.len()).rev() {
+        let b = bytes[i];
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        let width = match b {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
+        return if i + width <= bytes.len() {
+            bytes.len()
+        } else {
+            i
+        };
+    }
+    bytes.len()
 }
 
 fn trim_padding(run: &[u8]) -> &[u8] {
@@ -407,20 +715,16 @@ fn text_start(encoded: &[u8]) -> bool {
     }
 }
 
-/// Base64 of text has both cases; identifiers and hashes in one case are
-/// not worth decoding.
-fn mixed_case(encoded: &[u8]) -> bool {
-    encoded.iter().any(u8::is_ascii_uppercase) && encoded.iter().any(u8::is_ascii_lowercase)
-}
-
-fn decode_hex(encoded: &[u8]) -> Option<Vec<u8>> {
-    encoded
-        .chunks_exact(2)
-        .map(|pair| {
-            let digit = |b: u8| (b as char).to_digit(16);
-            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
-        })
-        .collect()
+/// Appends the bytes of hex digits to `out`; `false` if one is not a digit.
+fn decode_hex(encoded: &[u8], out: &mut Vec<u8>) -> bool {
+    let digit = |b: u8| (b as char).to_digit(16);
+    for pair in encoded.chunks_exact(2) {
+        match (digit(pair[0]), digit(pair[1])) {
+            (Some(high), Some(low)) => out.push((high * 16 + low) as u8),
+            _ => return false,
+        }
+    }
+    true
 }
 
 const CONFIG: GeneralPurposeConfig = GeneralPurposeConfig::new()
@@ -445,11 +749,13 @@ pub fn standard_base64(encoded: &[u8]) -> Option<Vec<u8>> {
     STANDARD.decode(encoded).ok()
 }
 
-fn decode_base64(encoded: &[u8]) -> Option<Vec<u8>> {
+/// Appends the bytes that base64 text decodes to to `out`; `false` if it is
+/// not base64.
+fn decode_base64(encoded: &[u8], out: &mut Vec<u8>) -> bool {
     let url_safe = encoded.iter().any(|b| matches!(b, b'-' | b'_'));
     let standard = encoded.iter().any(|b| matches!(b, b'+' | b'/'));
     if url_safe && standard {
-        return None;
+        return false;
     }
     // A length of 4n+1 cannot be base64: drop the stray last character.
     let usable = if encoded.len() % 4 == 1 {
@@ -458,39 +764,7 @@ fn decode_base64(encoded: &[u8]) -> Option<Vec<u8>> {
         encoded
     };
     let engine = engine_for(encoded);
-    engine.decode(usable).ok()
-}
-
-/// A view of `decoded` (which replaced `input[start..end]`) with up to
-/// [`PREFIX_MAX`] bytes of its line before it and [`SUFFIX_MAX`] after.
-fn with_context(
-    input: &[u8],
-    start: usize,
-    end: usize,
-    decoded: &[u8],
-    decoded_map: impl Iterator<Item = usize>,
-    encoding: Encoding,
-) -> View {
-    let line_start = memchr::memrchr(b'\n', &input[..start]).map_or(0, |i| i + 1);
-    let prefix_start = char_floor(input, line_start.max(start.saturating_sub(PREFIX_MAX)));
-    let line_end = memchr::memchr(b'\n', &input[end..]).map_or(input.len(), |i| end + i);
-    // In invalid UTF-8 the character boundary search could step back
-    // before `end`.
-    let suffix_end = char_floor(input, line_end.min(end + SUFFIX_MAX)).max(end);
-    let mut text = Vec::with_capacity(start - prefix_start + decoded.len() + suffix_end - end);
-    let mut map = Vec::with_capacity(text.capacity() + 1);
-    text.extend_from_slice(&input[prefix_start..start]);
-    map.extend(prefix_start..start);
-    text.extend_from_slice(decoded);
-    map.extend(decoded_map);
-    text.extend_from_slice(&input[end..suffix_end]);
-    map.extend(end..suffix_end);
-    map.push(suffix_end);
-    View {
-        text,
-        map,
-        encoding,
-    }
+    engine.decode_vec(usable, out).is_ok()
 }
 
 fn char_floor(bytes: &[u8], mut i: usize) -> usize {
@@ -507,7 +781,7 @@ fn escaped_line(
     line: Range<usize>,
     budget: &mut usize,
     worth: &dyn Fn(&[u8]) -> bool,
-    out: &mut Vec<View>,
+    sink: &mut dyn FnMut(View, &mut usize),
 ) -> bool {
     let text = &input[line.clone()];
     for (encoding, first) in [
@@ -529,16 +803,19 @@ fn escaped_line(
             Encoding::Escape => unescape(input, window),
             _ => unpercent(input, window),
         };
-        if decoded.len() > *budget {
+        // A line that decodes to no view uses no budget (see `views_in`).
+        if printable(&decoded)
+            && !emit(
+                View {
+                    text: decoded,
+                    map,
+                    encoding,
+                },
+                budget,
+                sink,
+            )
+        {
             return false;
-        }
-        if printable(&decoded) {
-            *budget -= decoded.len();
-            out.push(View {
-                text: decoded,
-                map,
-                encoding,
-            });
         }
     }
     true
@@ -686,10 +963,16 @@ mod tests {
     use super::*;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
-    fn all_views(input: &str) -> Vec<View> {
+    /// The views of `input` and whether they fitted in `budget`.
+    fn collect(input: &[u8], mut budget: usize) -> (Vec<View>, bool) {
         let mut out = Vec::new();
-        let mut budget = usize::MAX;
-        assert!(views(input.as_bytes(), &mut budget, &|_| true, &mut out));
+        let fits = views(input, &mut budget, &|_| true, &mut |v, _| out.push(v));
+        (out, fits)
+    }
+
+    fn all_views(input: &str) -> Vec<View> {
+        let (out, fits) = collect(input.as_bytes(), usize::MAX);
+        assert!(fits);
         out
     }
 
@@ -790,9 +1073,8 @@ mod tests {
     fn budget_bounds_views() {
         let value = STANDARD.encode("password: Kp3!vN8qZr2w");
         let input = format!("{value}\n").repeat(10);
-        let mut out = Vec::new();
-        let mut budget = 50;
-        assert!(!views(input.as_bytes(), &mut budget, &|_| true, &mut out));
+        let (out, fits) = collect(input.as_bytes(), 50);
+        assert!(!fits);
         assert_eq!(out.len(), 2);
     }
 
@@ -803,11 +1085,88 @@ mod tests {
         let mut input = b"token=\"dG9rOjI3NTE4YTk2XzI3ZTJfNDNlZV4iMzhmXzA2ZTBkYzr".to_vec();
         input.extend([0x80; 80]);
         input.extend(b" = x\\\"y\n");
-        let mut out = Vec::new();
-        let mut budget = usize::MAX;
-        views(&input, &mut budget, &|_| true, &mut out);
-        for view in &out {
+        for view in &collect(&input, usize::MAX).0 {
             assert_eq!(view.map.len(), view.text.len() + 1);
+        }
+    }
+
+    #[test]
+    fn a_long_line_of_short_runs_makes_views_no_longer_than_itself() {
+        // One line of JWT-like words: each run once had its own view with
+        // up to 264 bytes of the line around it, 11 bytes of views per byte
+        // of the line, and finding each run's line ends cost a search of
+        // the whole line.
+        let word = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc ";
+        let line = word.repeat((1 << 20) / word.len());
+        let views = all_views(&line);
+        let bytes: usize = views.iter().map(|v| v.text.len()).sum();
+        assert!(bytes <= line.len(), "{bytes} view bytes for {}", line.len());
+        let decoded = |view: &View| String::from_utf8_lossy(&view.text).into_owned();
+        let headers: usize = views
+            .iter()
+            .map(|v| decoded(v).matches(r#"{"alg":"HS256"}"#).count())
+            .sum();
+        assert_eq!(headers, line.len() / word.len(), "every run is decoded");
+        for view in &views {
+            assert_eq!(view.map.len(), view.text.len() + 1);
+            assert!(view.map.windows(2).all(|w| w[0] <= w[1]));
+        }
+    }
+
+    #[test]
+    fn runs_of_a_line_share_a_view_and_map_back() {
+        let user = STANDARD.encode("user=administrator");
+        let password = STANDARD.encode("password=Kp3!vN8qZr2w");
+        let input = format!("a: {user}, b: {password}\nc: {user}\n");
+        let views = all_views(&input);
+        let texts: Vec<String> = views
+            .iter()
+            .map(|v| String::from_utf8(v.text.clone()).unwrap())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "a: user=administrator, b: password=Kp3!vN8qZr2w",
+                "c: user=administrator"
+            ]
+        );
+        let text = &views[0].text;
+        let at = text.windows(8).position(|w| w == b"password").unwrap();
+        let source = views[0].source_range(at..text.len(), input.as_bytes());
+        assert_eq!(&input[source], password);
+    }
+
+    #[test]
+    fn long_runs_are_decoded_in_overlapping_windows() {
+        // Text with two- and three-byte characters, so that windows cut
+        // characters in two.
+        let text = "héllo wörld — ".repeat(100_000);
+        let encoded = STANDARD.encode(&text);
+        assert!(encoded.len() > 2 * RUN_MAX);
+        let input = format!("data: {encoded} end\n");
+        let start = "data: ".len();
+        let views = all_views(&input);
+        assert_eq!(views.len(), windows(encoded.len()).count());
+        assert_eq!(views.len(), 3);
+        assert!(views[0].text.starts_with(b"data: h\xc3\xa9llo"));
+        assert!(views[2].text.ends_with("wörld —  end".as_bytes()));
+        let whole = text.as_bytes();
+        for view in &views {
+            assert_eq!(view.map.len(), view.text.len() + 1);
+            assert!(view.map.windows(2).all(|w| w[0] <= w[1]));
+            // Each decoded byte maps to a character holding some of its
+            // bits (character `c` holds bits `6c..6c + 6`).
+            for (j, &b) in view.text.iter().enumerate() {
+                let at = view.map[j];
+                if (start..start + encoded.len()).contains(&at) {
+                    let c = at - start;
+                    assert!(whole[6 * c / 8] == b || whole[(6 * c + 5) / 8] == b, "{j}");
+                }
+            }
+        }
+        // Consecutive windows overlap.
+        for pair in views.windows(2) {
+            assert!(pair[1].map[0] + 3000 < pair[0].map[pair[0].text.len() - 1]);
         }
     }
 

@@ -78,6 +78,27 @@ impl Unplaced {
         }
     }
 
+    /// Whether its decoding stopped at the size limit.
+    fn cut(&self) -> bool {
+        matches!(&self.outcome, Outcome::Other(other) if other.0.decode_limit > 0)
+    }
+
+    /// Names it by its first place, if it has one, where its counts name
+    /// it as cut by the decoding limit (as `blob <id>`, all it was known
+    /// by when it was scanned).
+    fn name_by(&mut self, place: Option<&Place>) {
+        let (Outcome::Other(other), Some(place)) = (&mut self.outcome, place) else {
+            return;
+        };
+        let name = match place.git.as_ref().and_then(|g| g.commit.as_ref()) {
+            Some(commit) => format!("{} (blob {}, commit {commit})", place.display, self.blob),
+            None => format!("{} (blob {})", place.display, self.blob),
+        };
+        for cut in &mut other.0.decode_limit_inputs {
+            *cut = name.clone();
+        }
+    }
+
     /// Adds its counts to `summary`.
     fn count(&self, summary: &mut Summary) {
         match &self.outcome {
@@ -133,9 +154,11 @@ impl<'e> Driver<'e> {
             }
         }
         unplaced.retain(|id, _| source.keeps(id));
+        // Blobs with hits, and those cut by the decoding limit (to name
+        // them by path).
         let with_hits: HashSet<ObjectId> = unplaced
             .values()
-            .filter(|b| !b.hits().is_empty())
+            .filter(|b| !b.hits().is_empty() || b.cut())
             .map(|b| b.blob)
             .collect();
         let places = if with_hits.is_empty() {
@@ -145,7 +168,10 @@ impl<'e> Driver<'e> {
         };
         // In pack order, as the blobs were read: the order findings'
         // locations are added in does not matter, they are sorted.
-        for blob in unplaced.values() {
+        for blob in unplaced.values_mut() {
+            if blob.cut() {
+                blob.name_by(places.get(&blob.blob).and_then(|p| p.first()));
+            }
             blob.count(&mut summary);
             for place in places.get(&blob.blob).into_iter().flatten() {
                 for hit in blob.hits() {

@@ -88,6 +88,12 @@ pub struct Finding {
     pub locations: Vec<Location>,
     /// The secret's slow, salted key (see [`SecretKey`]).
     pub key: SecretKey,
+    /// The other half of a credential pair (an AWS access key ID), when
+    /// the rule captures one: what a validation check may need besides the
+    /// secret. Never reported.
+    pub pair: Option<Vec<u8>>,
+    /// What the provider said of the secret, after `scan --validate`.
+    pub validation: Option<crate::validate::Checked>,
 }
 
 impl Finding {
@@ -197,19 +203,25 @@ impl Findings {
         rule_index: usize,
         rule: &Arc<Rule>,
         secret: &[u8],
+        pair: Option<&[u8]>,
         key: SecretKey,
         location: Location,
     ) {
-        self.by_key
+        let finding = self
+            .by_key
             .entry((rule_index, secret.to_vec()))
             .or_insert_with(|| Finding {
                 rule: rule.clone(),
                 secret: secret.to_vec(),
                 locations: Vec::new(),
                 key,
-            })
-            .locations
-            .push(location);
+                pair: None,
+                validation: None,
+            });
+        if finding.pair.is_none() {
+            finding.pair = pair.map(<[u8]>::to_vec);
+        }
+        finding.locations.push(location);
     }
 
     /// Merges another collection into this one.
@@ -287,12 +299,17 @@ impl Findings {
     }
 }
 
-/// Line and column lookups in one input, for offsets visited in order.
+/// Line and column lookups in one input, for offsets visited in order:
+/// each lookup costs the distance from the previous one, so that many
+/// matches on one long line do not each count its characters from its
+/// start.
 pub struct LineIndex<'a> {
     haystack: &'a [u8],
     offset: usize,
     line: usize,
     line_start: usize,
+    /// Characters from `line_start` to `offset`.
+    column: usize,
 }
 
 impl<'a> LineIndex<'a> {
@@ -303,23 +320,34 @@ impl<'a> LineIndex<'a> {
             offset: 0,
             line: 1,
             line_start: 0,
+            column: 0,
         }
     }
 
     /// `(line, column)` of `offset`, both 1-based; the column counts
-    /// characters. Offsets before the previous one restart the count.
+    /// characters. An offset before the previous one costs the distance
+    /// back, plus the start of its line if that is another line.
     pub fn locate(&mut self, offset: usize) -> (usize, usize) {
-        if offset < self.offset {
-            *self = LineIndex::new(self.haystack);
-        }
-        let gap = &self.haystack[self.offset..offset];
-        if let Some(last) = memchr::memrchr(b'\n', gap) {
-            self.line += memchr::memchr_iter(b'\n', gap).count();
-            self.line_start = self.offset + last + 1;
+        if offset >= self.offset {
+            let gap = &self.haystack[self.offset..offset];
+            match memchr::memrchr(b'\n', gap) {
+                Some(last) => {
+                    self.line += memchr::memchr_iter(b'\n', gap).count();
+                    self.line_start = self.offset + last + 1;
+                    self.column = char_count(&self.haystack[self.line_start..offset]);
+                }
+                None => self.column += char_count(gap),
+            }
+        } else if offset >= self.line_start {
+            self.column -= char_count(&self.haystack[offset..self.offset]);
+        } else {
+            let gap = &self.haystack[offset..self.line_start];
+            self.line -= memchr::memchr_iter(b'\n', gap).count();
+            self.line_start = memchr::memrchr(b'\n', &self.haystack[..offset]).map_or(0, |i| i + 1);
+            self.column = char_count(&self.haystack[self.line_start..offset]);
         }
         self.offset = offset;
-        let column = char_count(&self.haystack[self.line_start..offset]) + 1;
-        (self.line, column)
+        (self.line, self.column + 1)
     }
 
     /// Byte range of the line containing `offset`, without its terminator.
@@ -343,6 +371,46 @@ fn char_count(bytes: &[u8]) -> usize {
 
 /// Most bytes of a line kept in a snippet.
 const SNIPPET_MAX: usize = 160;
+
+/// The line holding the start of `secret` as far as [`snippet`] shows it:
+/// [`LineIndex::line_range`] of `secret.start`, except that the line's
+/// ends are looked for only as far as the snippet reaches, so that a long
+/// line costs no more than a short one. Where the line goes on further, the
+/// range ends past the reach, so that the snippet still says it was
+/// cut.
+pub fn snippet_line(haystack: &[u8], secret: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    // A little past the margin: the snippet's ends move to character
+    // boundaries, up to three bytes.
+    let reach = SNIPPET_MAX / 2 + 8;
+    let from = secret.start.saturating_sub(reach);
+    let start =
+        memchr::memrchr(b'\n', &haystack[from..secret.start]).map_or(from, |i| from + i + 1);
+    let to = secret
+        .end
+        .max(secret.start)
+        .saturating_add(reach)
+        .min(haystack.len());
+    match memchr::memchr(b'\n', &haystack[secret.start..to]) {
+        Some(i) => {
+            let end = secret.start + i;
+            let end = if end > start && haystack[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
+            start..end
+        }
+        None if to == haystack.len() => {
+            let end = if to > start && haystack[to - 1] == b'\r' {
+                to - 1
+            } else {
+                to
+            };
+            start..end
+        }
+        None => start..to,
+    }
+}
 
 /// The line around `secret`, cut to at most [`SNIPPET_MAX`] bytes plus the
 /// secret itself, as text.
@@ -394,6 +462,48 @@ mod tests {
         assert_eq!(index.locate(9), (3, 1));
         assert_eq!(index.locate(2), (2, 1));
         assert_eq!(index.line_range(3), 2..7);
+    }
+
+    #[test]
+    fn lookups_go_back_and_forth() {
+        let text = "ab\ncé d\nxyz\n".repeat(50);
+        let bytes = text.as_bytes();
+        let expected = |offset: usize| {
+            let before = &bytes[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            (line, char_count(&before[start..]) + 1)
+        };
+        let mut index = LineIndex::new(bytes);
+        let mut rng = 7u64;
+        for _ in 0..2000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let mut offset = (rng % (bytes.len() as u64 + 1)) as usize;
+            while offset < bytes.len() && (bytes[offset] & 0xC0) == 0x80 {
+                offset += 1;
+            }
+            assert_eq!(index.locate(offset), expected(offset), "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn snippet_lines_cut_as_whole_lines_do() {
+        let long = "x".repeat(300);
+        let text = format!("a = 1\r\nb = ‘{long}’ SECRET é{long}\nshort SECRET\r\n{long}SECRET");
+        let bytes = text.as_bytes();
+        for (at, _) in text.match_indices("SECRET") {
+            for secret in [at..at + 6, at - 90..at + 6, at..(at + 100).min(bytes.len())] {
+                let index = LineIndex::new(bytes);
+                let whole = snippet(bytes, index.line_range(secret.start), secret.clone());
+                let near = snippet(bytes, snippet_line(bytes, secret.clone()), secret.clone());
+                assert_eq!(near, whole, "{secret:?}");
+            }
+        }
     }
 
     #[test]

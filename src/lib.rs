@@ -34,3 +34,4 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod suppress;
+pub mod validate;

@@ -45,13 +45,19 @@ pub struct Summary {
     /// confidence (test code, documentation, weak generic matches).
     #[serde(skip_serializing_if = "is_zero")]
     pub below_min_confidence: u64,
-    /// Inputs whose decoding stopped at the size limit (twice the input's
-    /// size in decoded text, at most 8 MiB): parts of them were matched
-    /// only as written.
+    /// Inputs whose decoding stopped at its size limit (twice the input's
+    /// size in decoded text): parts of them were matched only as written.
     #[serde(skip_serializing_if = "is_zero")]
     pub decode_limit: u64,
+    /// The names of those inputs (a path; for a git blob, its path, blob
+    /// and commit), sorted; the first [`DECODE_LIMIT_NAMES`] only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decode_limit_inputs: Vec<String>,
     /// Inputs not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
+    /// What `--validate` found out, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<crate::validate::Counts>,
     /// Where matching time went, when measured (`--stats`).
     #[serde(skip)]
     pub stats: Option<Box<Stats>>,
@@ -61,10 +67,32 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+/// How many inputs cut by the decoding limit a summary names.
+pub const DECODE_LIMIT_NAMES: usize = 100;
+
 impl Summary {
     /// Records a skipped input.
     pub fn skip(&mut self, reason: SkipReason) {
         *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    /// Records an input whose decoding stopped at its size limit.
+    pub fn decoding_cut(&mut self, name: &str) {
+        self.decode_limit += 1;
+        self.name_decoding_cut(name.to_owned());
+    }
+
+    /// Adds a name to [`Self::decode_limit_inputs`], keeping the first
+    /// [`DECODE_LIMIT_NAMES`] in order (so that merging per-thread
+    /// summaries gives the same list whatever thread saw what).
+    fn name_decoding_cut(&mut self, name: String) {
+        let names = &mut self.decode_limit_inputs;
+        if let Err(at) = names.binary_search(&name)
+            && at < DECODE_LIMIT_NAMES
+        {
+            names.insert(at, name);
+            names.truncate(DECODE_LIMIT_NAMES);
+        }
     }
 
     /// Total skipped inputs.
@@ -80,6 +108,9 @@ impl Summary {
         self.suppressed_inline += other.suppressed_inline;
         self.suppressed_ignored += other.suppressed_ignored;
         self.decode_limit += other.decode_limit;
+        for name in &other.decode_limit_inputs {
+            self.name_decoding_cut(name.clone());
+        }
         for (reason, n) in &other.skipped {
             *self.skipped.entry(*reason).or_default() += n;
         }
@@ -146,10 +177,32 @@ impl Summary {
             ));
         }
         if self.decode_limit > 0 {
+            const SHOWN: usize = 3;
+            let shown = &self.decode_limit_inputs[..self.decode_limit_inputs.len().min(SHOWN)];
+            let mut names = String::new();
+            if !shown.is_empty() {
+                let more = self.decode_limit.saturating_sub(shown.len() as u64);
+                names = format!(" ({}", shown.join(", "));
+                if more > 0 {
+                    names.push_str(&format!(" and {more} more"));
+                }
+                names.push(')');
+            }
             s.push_str(&format!(
-                "; decoding stopped at its size limit in {} input{}",
+                "; decoding stopped at its size limit in {} input{}{names}",
                 self.decode_limit,
                 plural(self.decode_limit)
+            ));
+        }
+        if let Some(v) = &self.validation {
+            s.push_str(&format!(
+                "; validation ({} request{}): {} valid, {} invalid, {} unknown, {} error",
+                v.requests,
+                plural(v.requests as u64),
+                v.valid,
+                v.invalid,
+                v.unknown,
+                v.error
             ));
         }
         s
@@ -196,6 +249,8 @@ pub struct Hit {
     pub rule: usize,
     /// The secret.
     pub secret: Vec<u8>,
+    /// The other half of a credential pair, when the rule captures one.
+    pub pair: Option<Vec<u8>>,
     /// 1-based line of the start of the secret.
     pub line: usize,
     /// 1-based column of the start of the secret.
@@ -322,8 +377,11 @@ impl<'e> ChunkScanner<'e> {
     /// already found (the same secret, seen encoded and decoded) is not
     /// reported twice.
     fn text_hits(&mut self, text: &[u8], name: &str, outer: &[Encoding], out: &mut Vec<Hit>) {
-        let mut lines = LineIndex::new(text);
-        let mut claimed: Vec<Claim> = Vec::new();
+        let mut located = Located {
+            lines: LineIndex::new(text),
+            markers: suppress::InlineMarkers::new(text),
+            claimed: Vec::new(),
+        };
         let first = out.len();
         let mut keywords = std::mem::take(&mut self.keywords);
         let timer = Timer::start(self.matcher.engine().keeps_stats());
@@ -336,17 +394,18 @@ impl<'e> ChunkScanner<'e> {
         self.matcher
             .find_with(text, decode_clean.map(|_| &keywords[..]), &mut self.matches);
         self.keywords = keywords;
-        self.match_hits(text, text, None, outer, &mut lines, &mut claimed, out);
+        self.match_hits(text, text, None, outer, &mut located, out);
         if self.matcher.engine().decodes() && decode_clean != Some(true) {
             let timer = Timer::start(self.matcher.engine().keeps_stats());
             let unclean = std::mem::take(&mut self.unclean);
             let only = blocks.filter(|b| !b.wraps).map(|_| &unclean[..]);
-            self.decoded_hits(text, name, outer, only, &mut lines, &mut claimed, out);
+            self.decoded_hits(text, name, outer, only, &mut located, out);
             self.unclean = unclean;
             if let Some(stats) = self.matcher.stats_mut() {
                 stats.decoding += timer.elapsed();
             }
         }
+        let mut lines = located.lines;
         out.retain(|hit| hit.rule != usize::MAX);
         if out.len() == first {
             return;
@@ -369,66 +428,73 @@ impl<'e> ChunkScanner<'e> {
         }
     }
 
-    /// The decoded part of [`Self::text_hits`].
-    #[allow(clippy::too_many_arguments)]
+    /// The decoded part of [`Self::text_hits`]: the views of `text` (of
+    /// `only` those parts of it, if given), each matched as soon as it is
+    /// made. Decoding stops when the input's budget runs out; the input is
+    /// then counted and named.
     fn decoded_hits(
         &mut self,
         text: &[u8],
         name: &str,
         outer: &[Encoding],
         only: Option<&[Range<usize>]>,
-        lines: &mut LineIndex<'_>,
-        claimed: &mut Vec<Claim>,
+        located: &mut Located<'_>,
         out: &mut Vec<Hit>,
     ) {
         let mut budget = decode_budget(text.len());
-        let mut pending: Vec<(View, Vec<Encoding>, usize)> = Vec::new();
-        let mut found = Vec::new();
         let engine = self.matcher.engine();
         let worth = |bytes: &[u8]| engine.has_keyword(bytes);
-        let mut fits = match only {
-            // Decoding only the blocks that need it is exact while the
-            // budget stays above what one clean block's line could take
-            // (see `memo`); otherwise decode the whole input.
-            Some(ranges)
-                if decode::views_in(text, ranges, &mut budget, &worth, &mut found)
-                    && budget >= memo::MAX_DECODE_CHECK =>
-            {
-                true
-            }
-            Some(_) => {
-                found.clear();
-                budget = decode_budget(text.len());
-                decode::views(text, &mut budget, &worth, &mut found)
-            }
-            None => decode::views(text, &mut budget, &worth, &mut found),
-        };
-        pending.extend(found.drain(..).map(|v| {
-            let chain = chained(outer, v.encoding);
-            (v, chain, 1)
-        }));
-        while let Some((view, chain, depth)) = pending.pop() {
-            if worth(&view.text) {
-                self.matches.clear();
-                self.matcher.find(&view.text, &mut self.matches);
-                self.match_hits(text, &view.text, Some(&view), &chain, lines, claimed, out);
-            }
-            if depth < decode::MAX_DEPTH && fits {
-                fits = decode::views(&view.text, &mut budget, &worth, &mut found);
-                for mut child in found.drain(..) {
-                    for source in &mut child.map {
-                        *source = view.map[*source];
-                    }
-                    let chain = chained(&chain, child.encoding);
-                    pending.push((child, chain, depth + 1));
-                }
-            }
-        }
-        if !fits {
-            log::info!(
-                "{name}: decoding stopped at its size limit; the rest was matched as written"
+        let whole = 0..text.len();
+        let ranges = only.unwrap_or(std::slice::from_ref(&whole));
+        let mut cut = false;
+        let fits = decode::views_in(text, ranges, &mut budget, &worth, &mut |view, budget| {
+            let chain = chained(outer, view.encoding);
+            self.view_hits(text, &view, &chain, 1, budget, &mut cut, located, out);
+        });
+        if !fits || cut {
+            log::warn!(
+                "{name}: decoding stopped at its size limit ({} of decoded text); the rest \
+                 of it was matched only as written",
+                HumanBytes(decode_budget(text.len()) as u64)
             );
-            self.summary.decode_limit += 1;
+            self.summary.decoding_cut(name);
+        }
+    }
+
+    /// Matches one view of `text`, then the views nested in it while
+    /// `depth` allows. Nested views are charged to `budget`; when one does
+    /// not fit, `cut` is set and decoding stops.
+    #[allow(clippy::too_many_arguments)]
+    fn view_hits(
+        &mut self,
+        text: &[u8],
+        view: &View,
+        chain: &[Encoding],
+        depth: usize,
+        budget: &mut usize,
+        cut: &mut bool,
+        located: &mut Located<'_>,
+        out: &mut Vec<Hit>,
+    ) {
+        let engine = self.matcher.engine();
+        let worth = |bytes: &[u8]| engine.has_keyword(bytes);
+        if worth(&view.text) {
+            self.matches.clear();
+            self.matcher.find(&view.text, &mut self.matches);
+            self.match_hits(text, &view.text, Some(view), chain, located, out);
+        }
+        if depth < decode::MAX_DEPTH && !*cut {
+            let fits = decode::views(&view.text, budget, &worth, &mut |mut child, budget| {
+                for source in &mut child.map {
+                    *source = view.map[*source];
+                }
+                let chain = chained(chain, child.encoding);
+                self.view_hits(text, &child, &chain, depth + 1, budget, cut, located, out);
+            });
+            if !fits {
+                *cut = true;
+                *budget = 0;
+            }
         }
     }
 
@@ -462,15 +528,13 @@ impl<'e> ChunkScanner<'e> {
 
     /// Turns the matches found in `haystack` (the text itself, or a decoded
     /// view of it) into hits located in `text`.
-    #[allow(clippy::too_many_arguments)]
     fn match_hits(
         &mut self,
         text: &[u8],
         haystack: &[u8],
         view: Option<&View>,
         chain: &[Encoding],
-        lines: &mut LineIndex<'_>,
-        claimed: &mut Vec<Claim>,
+        located: &mut Located<'_>,
         out: &mut Vec<Hit>,
     ) {
         let to_text = |range: Range<usize>| match view {
@@ -478,6 +542,7 @@ impl<'e> ChunkScanner<'e> {
             None => range,
         };
         let rules = self.matcher.engine().rules();
+        let claimed = &mut located.claimed;
         for m in &self.matches {
             let secret = to_text(m.secret.clone());
             if view.is_some() && !claim_decoded(claimed, &secret, out) {
@@ -489,26 +554,26 @@ impl<'e> ChunkScanner<'e> {
                 hit: None,
                 plain_generic: view.is_none() && generic,
             });
-            if suppress::inline_allowed(text, to_text(m.span.clone())) {
+            if located.markers.allowed(to_text(m.span.clone())) {
                 self.summary.suppressed_inline += 1;
                 continue;
             }
-            let (line, column) = lines.locate(secret.start);
-            let (end_line, end_column) = lines.locate(secret.end);
-            let view_lines = LineIndex::new(haystack);
+            let (line, column) = located.lines.locate(secret.start);
+            let (end_line, end_column) = located.lines.locate(secret.end);
             if let Some(claim) = claimed.last_mut() {
                 claim.hit = Some(out.len());
             }
             out.push(Hit {
                 rule: m.rule,
                 secret: haystack[m.secret.clone()].to_vec(),
+                pair: m.pair.clone().map(|p| haystack[p].to_vec()),
                 line,
                 column,
                 end_line,
                 end_column,
                 snippet: finding::snippet(
                     haystack,
-                    view_lines.line_range(m.secret.start),
+                    finding::snippet_line(haystack, m.secret.clone()),
                     m.secret.clone(),
                 ),
                 confidence: m.confidence,
@@ -563,8 +628,14 @@ impl<'e> ChunkScanner<'e> {
             snippet: hit.snippet.clone(),
             git,
         };
-        self.findings
-            .add(hit.rule, rule, &hit.secret, key, location);
+        self.findings.add(
+            hit.rule,
+            rule,
+            &hit.secret,
+            hit.pair.as_deref(),
+            key,
+            location,
+        );
     }
 
     /// Records an input that was not scanned.
@@ -601,10 +672,10 @@ impl memo::Search for BlockSearch<'_> {
             return true;
         }
         let mut budget = usize::MAX;
-        let mut views = Vec::new();
+        let mut any = false;
         let worth = |bytes: &[u8]| self.engine.has_keyword(bytes);
-        decode::views(block, &mut budget, &worth, &mut views);
-        views.is_empty()
+        decode::views(block, &mut budget, &worth, &mut |_, _| any = true);
+        !any
     }
 }
 
@@ -615,6 +686,14 @@ fn test_named(hit: &Hit) -> bool {
     hit.snippet
         .find(secret.as_ref())
         .is_some_and(|at| context::test_name(&hit.snippet[..at]))
+}
+
+/// What locating the hits of one text keeps: where it is in the text, and
+/// what has been reported.
+struct Located<'t> {
+    lines: LineIndex<'t>,
+    markers: suppress::InlineMarkers<'t>,
+    claimed: Vec<Claim>,
 }
 
 /// The part of an input a reported secret covers.
@@ -648,16 +727,12 @@ fn claim_decoded(claimed: &mut [Claim], secret: &Range<usize>, out: &mut [Hit]) 
     true
 }
 
-/// Most view bytes for one input. A view keeps a source offset per byte
-/// (8 bytes each), so this bounds the memory decoding can take per thread
-/// to about 9 × 8 MiB, whatever the input.
-pub const DECODE_BUDGET_MAX: usize = 8 << 20;
-
-/// View bytes allowed per input: twice its size, at least 64 KiB and at
-/// most [`DECODE_BUDGET_MAX`], so that decoding at most triples the work on
-/// an input and its memory stays bounded.
+/// View bytes allowed per input: twice its size, at least 64 KiB, so that
+/// decoding at most triples the work on an input. Memory does not grow
+/// with it: views are matched as they are made and dropped (see
+/// [`decode::views`]).
 fn decode_budget(len: usize) -> usize {
-    len.saturating_mul(2).clamp(64 << 10, DECODE_BUDGET_MAX)
+    len.saturating_mul(2).max(64 << 10)
 }
 
 /// `outer` followed by `inner`.
@@ -710,6 +785,33 @@ mod tests {
         assert_eq!(
             s.line(Duration::from_millis(10)),
             "1 finding (2 locations) in 3 inputs, 2.0 KiB scanned in 0.01s; skipped 1: 1 binary"
+        );
+    }
+
+    #[test]
+    fn inputs_cut_by_the_decoding_limit_are_named_in_order() {
+        let mut a = Summary::default();
+        let mut b = Summary::default();
+        for i in (0..150).rev() {
+            let name = format!("f{i:03}");
+            if i % 2 == 0 { &mut a } else { &mut b }.decoding_cut(&name);
+        }
+        a.merge(&b);
+        assert_eq!(a.decode_limit, 150);
+        assert_eq!(a.decode_limit_inputs.len(), DECODE_LIMIT_NAMES);
+        assert_eq!(a.decode_limit_inputs[..2], ["f000", "f001"]);
+        assert!(
+            a.line(Duration::ZERO).ends_with(
+                "; decoding stopped at its size limit in 150 inputs (f000, f001, f002 and 147 more)"
+            ),
+            "{}",
+            a.line(Duration::ZERO)
+        );
+        let mut one = Summary::default();
+        one.decoding_cut("k8s/secret.yaml");
+        assert!(
+            one.line(Duration::ZERO)
+                .ends_with("size limit in 1 input (k8s/secret.yaml)")
         );
     }
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{Tree, github_classic, gitlab_pat, run_json};
+use crate::util::{Tree, decodes_to_more_than_twice_itself, github_classic, gitlab_pat, run_json};
 
 /// git in `dir` with a fixed identity and date, and no outside
 /// configuration.
@@ -430,6 +430,33 @@ fn scan_with(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
         json,
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+#[test]
+fn a_blob_cut_by_the_decoding_limit_is_named_by_path_and_commit() {
+    let tree = repo();
+    tree.write("data/cut.txt", decodes_to_more_than_twice_itself());
+    let added = commit(&tree, "add data");
+    let blob = git(
+        tree.path(),
+        &["rev-parse", &format!("{added}:data/cut.txt")],
+    );
+    tree.write("data/cut.txt", "gone\n");
+    commit(&tree, "remove data");
+    let name = format!("data/cut.txt (blob {blob}, commit {added})");
+    for extra in [&[][..], &["--no-memo"]] {
+        let (code, json, stderr) = scan_with(tree.path(), extra);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(json["summary"]["decode_limit"], 1);
+        assert_eq!(
+            json["summary"]["decode_limit_inputs"],
+            serde_json::json!([name])
+        );
+        assert!(
+            stderr.contains(&format!("size limit in 1 input ({name})")),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,11 @@
 //! Bad and odd inputs: the scan says what it skipped and carries on.
 
-use crate::util::{Tree, gitlab_pat, run_json};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::util::{
+    Tree, decodes_to_more_than_twice_itself, github_classic, gitlab_pat, run_json, sarif_errors,
+};
 
 fn json(tree: &Tree, args: &[&str]) -> (i32, serde_json::Value, String) {
     let output = tree
@@ -253,5 +258,118 @@ fn terminal_escapes_in_names_are_escaped_on_stderr_too() {
     assert!(
         !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
         "{stderr:?}"
+    );
+}
+
+/// `lines` of a log, as text to hide in base64.
+fn log_text(lines: usize) -> String {
+    (0..lines)
+        .map(|i| {
+            format!(
+                "2024-01-01 12:00:{:02} INFO request {i} served in 12 ms\n",
+                i % 60
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_base64_run_is_decoded_to_its_end() {
+    // Runs longer than 1 MiB are decoded in overlapping windows: a token
+    // across the end of the first window and one at the very end of the
+    // run are both found, where they are encoded.
+    let tree = Tree::new();
+    let straddling = github_classic(31);
+    let last = github_classic(32);
+    let mut text = log_text(16_000);
+    // Decoded offset 786,400 is encoded at character 1,048,533: 43
+    // characters before the first window (1,048,576 characters) ends.
+    text.truncate(786_400 - "token = ".len());
+    text.push_str(&format!("token = {straddling}\n"));
+    text.push_str(&log_text(8_000));
+    text.push_str(&format!("token = {last}\n"));
+    let encoded = STANDARD.encode(&text);
+    assert!(encoded.len() > 1_500_000, "longer than one window");
+    tree.write("payload.yaml", format!("kind: Blob\npayload: {encoded}\n"));
+    let (code, json, _) = json(&tree, &[]);
+    assert_eq!(code, 1);
+    let mut found: Vec<(String, u64, u64, u64, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let l = &f["locations"][0];
+            assert_eq!(l["decoded"][0], "base64");
+            let n = |k: &str| l[k].as_u64().unwrap();
+            let secret = f["secret"].as_str().unwrap().to_owned();
+            (
+                secret,
+                n("line"),
+                n("column"),
+                n("end_line"),
+                n("end_column"),
+            )
+        })
+        .collect();
+    found.sort_by_key(|f| f.2);
+    // A decoded byte at offset `i` is reported at its first encoded
+    // character, `i * 4 / 3`, after "payload: ".
+    let column = |i: usize| (i * 4 / 3 + "payload: ".len() + 1) as u64;
+    let at = |token: &str| text.find(token).unwrap();
+    let expected = |token: &String| {
+        let i = at(token);
+        (token.clone(), 2, column(i), 2, column(i + token.len()))
+    };
+    assert_eq!(found, [expected(&straddling), expected(&last)]);
+    let encoded_at = at(&straddling) * 4 / 3;
+    assert!(
+        encoded_at < 1 << 20 && encoded_at + 53 > 1 << 20,
+        "{encoded_at}"
+    );
+}
+
+#[test]
+fn inputs_cut_by_the_decoding_limit_are_named() {
+    let tree = Tree::new();
+    tree.write(
+        "fine.txt",
+        decodes_to_more_than_twice_itself().lines().next().unwrap(),
+    );
+    tree.write("sub/cut.txt", decodes_to_more_than_twice_itself());
+    let (code, json, stderr) = json(&tree, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(json["summary"]["decode_limit"], 1);
+    assert_eq!(
+        json["summary"]["decode_limit_inputs"],
+        serde_json::json!(["sub/cut.txt"])
+    );
+    assert!(
+        stderr.contains("sub/cut.txt: decoding stopped at its size limit"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("decoding stopped at its size limit in 1 input (sub/cut.txt)"),
+        "the summary line names it: {stderr}"
+    );
+    let output = tree
+        .cmd()
+        .args(["scan", ".", "-f", "sarif", "-q"])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors = sarif_errors(&sarif);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(
+        invocation["properties"]["summary"]["decode_limit_inputs"],
+        serde_json::json!(["sub/cut.txt"])
+    );
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("size limit in 1 input, matched only as written past it: sub/cut.txt")),
+        "{notes:?}"
     );
 }

@@ -10,3 +10,4 @@ mod inputs;
 mod labeled;
 mod rules;
 mod selfscan;
+mod validate;

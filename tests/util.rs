@@ -139,3 +139,24 @@ pub fn run_json(cmd: &mut Command) -> (i32, serde_json::Value) {
     });
     (code, json)
 }
+
+/// Where a SARIF log breaks the SARIF 2.1.0 schema (vendored, so no
+/// network lookups).
+pub fn sarif_errors(sarif: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    validator
+        .iter_errors(sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+/// Lines whose escapes and base64 runs decode to more escapes and runs:
+/// their views add up to more than twice the input.
+pub fn decodes_to_more_than_twice_itself() -> String {
+    use base64::Engine as _;
+    let run = base64::engine::general_purpose::STANDARD.encode("note \\u0041 ".repeat(4));
+    let line = format!("v \\u0041 {run} ").repeat(10) + "\n";
+    line.repeat(100)
+}

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Huge and odd inputs: generates each case under DIR and scans it with
-# /usr/bin/time, printing wall time, peak RSS, exit status and the summary.
+# /usr/bin/time, with decoding and with --no-decode, printing both wall
+# times (the better of two runs each), their ratio (decoding may at most
+# triple the work), peak RSS (with decoding) and the summary.
 #
 #   benches/huge-inputs/run.sh DIR [LEAKHOUND]
+#   ONLY="jwt-line long-run" benches/huge-inputs/run.sh DIR    # some cases
 #
-# Needs git, python3 and about 4 GB of free disk. Every secret is synthetic.
+# Cases: big, line, jwt-line, long-run, many, history, odd. Needs git,
+# python3 and about 4 GB of free disk. Every secret is synthetic.
 set -euo pipefail
 dir=${1:?usage: run.sh DIR [LEAKHOUND]}
 leakhound=${2:-target/release/leakhound}
@@ -16,24 +20,43 @@ token() { python3 -c "import zlib,random;r=random.Random($1);a='0123456789ABCDEF
 for _ in range(6): d=a[c%62]+d; c//=62
 print('ghp_'+b+d)"; }
 
-measure() {
-    local name=$1; shift
+# Whether to run case $1 (all of them unless ONLY lists some).
+wanted() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
+# Runs leakhound "$@" once; sets time, rss and summary.
+run_once() {
     local out
-    out=$( { /usr/bin/time -f 'TIME %e %M' "$leakhound" "$@" -f json -o "$dir/$name.json" --no-progress 2>&1; } 2>&1 || true)
-    local time rss summary
+    out=$( { /usr/bin/time -f 'TIME %e %M' "$leakhound" "$@" -f json -o "$dir/last.json" --no-progress 2>&1; } 2>&1 || true)
     time=$(grep -o 'TIME [0-9.]* [0-9]*' <<<"$out" | tail -1 | cut -d' ' -f2)
     rss=$(grep -o 'TIME [0-9.]* [0-9]*' <<<"$out" | tail -1 | cut -d' ' -f3)
     summary=$(grep -o 'leakhound: [0-9]* finding.*' <<<"$out" | tail -1)
-    printf '| %s | %s s | %s MiB | %s |\n' "$name" "$time" "$((rss / 1024))" "${summary#leakhound: }"
 }
 
-echo '| case | wall | peak RSS | summary |'
-echo '| --- | --- | --- | --- |'
+# Scans with --no-decode and with decoding, twice each in turn (so that
+# both find the files in the page cache), and prints one row: the better
+# time of each, the peak RSS and summary of the last scan with decoding.
+measure() {
+    local name=$1; shift
+    local plain=999999 decoded=999999 ratio
+    for _ in 1 2; do
+        run_once "$@" --no-decode
+        plain=$(python3 -c "print(min($plain, $time))")
+        run_once "$@"
+        decoded=$(python3 -c "print(min($decoded, $time))")
+    done
+    ratio=$(python3 -c "print(f'{$decoded / max($plain, 0.01):.1f}')")
+    printf '| %s | %s s | %s s | %s× | %s MiB | %s |\n' "$name" "$decoded" "$plain" "$ratio" \
+        "$((rss / 1024))" "${summary#leakhound: }"
+}
+
+echo '| case | wall | wall, --no-decode | ratio | peak RSS | summary |'
+echo '| --- | --- | --- | --- | --- | --- |'
 
 # A 1 GiB file: skipped at the default limit, scanned when allowed.
-if [ ! -f "$dir/big/huge.log" ]; then
-    mkdir -p "$dir/big"
-    python3 - "$dir/big/huge.log" "$(token 1)" <<'PY'
+if wanted big; then
+    if [ ! -f "$dir/big/huge.log" ]; then
+        mkdir -p "$dir/big"
+        python3 - "$dir/big/huge.log" "$(token 1)" <<'PY'
 import sys
 line = b"2024-01-01 12:00:00 INFO request served in 12 ms path=/api/v1/items status=200\n"
 with open(sys.argv[1], "wb") as f:
@@ -42,14 +65,16 @@ with open(sys.argv[1], "wb") as f:
         f.write(block)
     f.write(b"GITHUB_TOKEN=" + sys.argv[2].encode() + b"\n")
 PY
+    fi
+    measure "1 GiB file, default limit" scan --no-git "$dir/big"
+    measure "1 GiB file, --max-file-size 2G" scan --no-git "$dir/big" --max-file-size 2G
 fi
-measure "1 GiB file, default limit" scan --no-git "$dir/big"
-measure "1 GiB file, --max-file-size 2G" scan --no-git "$dir/big" --max-file-size 2G
 
 # A 100 MB single line (minified-style), secret at the end.
-if [ ! -f "$dir/line/one-line.js" ]; then
-    mkdir -p "$dir/line"
-    python3 - "$dir/line/one-line.js" "$(token 2)" <<'PY'
+if wanted line; then
+    if [ ! -f "$dir/line/one-line.js" ]; then
+        mkdir -p "$dir/line"
+        python3 - "$dir/line/one-line.js" "$(token 2)" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
     chunk = "var a=function(b,c){return b+c};" * 3000
@@ -57,12 +82,45 @@ with open(sys.argv[1], "w") as f:
         f.write(chunk)
     f.write('var t="' + sys.argv[2] + '";')
 PY
+    fi
+    measure "100 MB single line" scan --no-git "$dir/line" --max-file-size 200M
 fi
-measure "100 MB single line" scan --no-git "$dir/line" --max-file-size 200M
+
+# A 10 MB single line of short base64 runs (JWT-like words): every run
+# decodes, so decoding works on nearly every byte of one long line.
+if wanted jwt-line; then
+    if [ ! -f "$dir/jwt/jwt.txt" ]; then
+        mkdir -p "$dir/jwt"
+        python3 - "$dir/jwt/jwt.txt" <<'PY'
+import sys
+word = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc "
+open(sys.argv[1], "wb").write((word * 200_000)[:10**7])
+PY
+    fi
+    measure "10 MB line of short base64 runs" scan --no-git "$dir/jwt"
+fi
+
+# A 49 MB file that is one base64 run (a log, encoded) whose decoded text
+# ends with a token: found only if the whole run is decoded.
+if wanted long-run; then
+    if [ ! -f "$dir/run/payload.b64" ]; then
+        mkdir -p "$dir/run"
+        python3 - "$dir/run/payload.b64" "$(token 6)" <<'PY'
+import base64, sys
+line = b"2024-01-01 12:00:00 INFO request served in 12 ms path=/api/v1/items status=200\n"
+tail = b"token = " + sys.argv[2].encode() + b"\n"
+text = line * ((49_000_000 // 4 * 3 - len(tail)) // len(line)) + tail
+with open(sys.argv[1], "wb") as f:
+    f.write(b"payload: " + base64.b64encode(text) + b"\n")
+PY
+    fi
+    measure "49 MB one-run base64, token at its end" scan --no-git "$dir/run"
+fi
 
 # A million small files, one with a secret.
-if [ ! -d "$dir/many" ]; then
-    python3 - "$dir/many" "$(token 3)" <<'PY'
+if wanted many; then
+    if [ ! -d "$dir/many" ]; then
+        python3 - "$dir/many" "$(token 3)" <<'PY'
 import os, sys
 root = sys.argv[1]
 for d in range(1000):
@@ -73,15 +131,17 @@ for d in range(1000):
 with open(f"{root}/500/500.txt", "w") as out:
     out.write(f"token = '{sys.argv[2]}'\n")
 PY
+    fi
+    measure "1,000,000 small files" scan --no-git "$dir/many"
 fi
-measure "1,000,000 small files" scan --no-git "$dir/many"
 
 # A history of 100,000 commits (each edits one file), a secret added at
 # commit 50,000 and removed at 50,001; and a tree nested 200 deep.
-if [ ! -d "$dir/history/.git" ]; then
-    mkdir -p "$dir/history"
-    git -C "$dir/history" init -q -b main
-    python3 - "$(token 4)" <<'PY' | git -C "$dir/history" fast-import --quiet
+if wanted history; then
+    if [ ! -d "$dir/history/.git" ]; then
+        mkdir -p "$dir/history"
+        git -C "$dir/history" init -q -b main
+        python3 - "$(token 4)" <<'PY' | git -C "$dir/history" fast-import --quiet
 import sys
 secret = sys.argv[1]
 deep = "/".join(f"d{i}" for i in range(200))
@@ -101,15 +161,17 @@ for n in range(1, 100_001):
     sys.stdout.buffer.write(data)
     sys.stdout.write("\n")
 PY
-    git -C "$dir/history" repack -adq
+        git -C "$dir/history" repack -adq
+    fi
+    measure "100,000 commits, tree 200 deep" scan "$dir/history"
 fi
-measure "100,000 commits, tree 200 deep" scan "$dir/history"
 
 # Odd files: binary that looks like text, invalid UTF-8, UTF-16 without a
 # byte order mark, empty files.
-if [ ! -d "$dir/odd" ]; then
-    mkdir -p "$dir/odd"
-    python3 - "$dir/odd" "$(token 5)" <<'PY'
+if wanted odd; then
+    if [ ! -d "$dir/odd" ]; then
+        mkdir -p "$dir/odd"
+        python3 - "$dir/odd" "$(token 5)" <<'PY'
 import os, random, sys
 root, secret = sys.argv[1], sys.argv[2]
 r = random.Random(5)
@@ -122,5 +184,7 @@ with open(f"{root}/utf16.txt", "wb") as f:
 for i in range(1000):
     open(f"{root}/empty{i}", "w").close()
 PY
+    fi
+    measure "odd files (binary-like, invalid UTF-8, UTF-16, empty)" scan --no-git "$dir/odd"
 fi
-measure "odd files (binary-like, invalid UTF-8, UTF-16, empty)" scan --no-git "$dir/odd"
+

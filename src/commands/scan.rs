@@ -34,7 +34,10 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
         .iter()
         .map(|r| r.id().to_owned())
         .collect();
-    let outcome = plan.run()?;
+    let mut outcome = plan.run()?;
+    if (args.validate || args.only_valid) && !baseline {
+        validate(args, &mut outcome.findings, &mut outcome.summary)?;
+    }
     write_report(args, &outcome.findings, &outcome.summary, baseline)?;
     if !global.quiet {
         eprintln!("leakhound: {}", outcome.summary.line(started.elapsed()));
@@ -48,6 +51,44 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Environment variable naming a loopback server (`http://127.0.0.1:PORT`)
+/// that receives every validation request instead of the providers: for
+/// tests. Anything but a loopback address is refused.
+const VALIDATE_BASE_ENV: &str = "LEAKHOUND_VALIDATE_BASE_URL";
+
+/// Checks the findings with their providers; with --only-valid, keeps the
+/// valid ones.
+#[cfg(feature = "validate")]
+fn validate(
+    args: &ScanArgs,
+    findings: &mut Vec<Finding>,
+    summary: &mut Summary,
+) -> anyhow::Result<()> {
+    let options = leakhound::validate::Options {
+        timeout: std::time::Duration::from_secs(args.validate_timeout.max(1)),
+        concurrency: args.validate_concurrency.max(1),
+        loopback_base: std::env::var(VALIDATE_BASE_ENV).ok(),
+        ..leakhound::validate::Options::default()
+    };
+    summary.validation = Some(leakhound::validate::validate(findings, &options)?);
+    if args.only_valid {
+        findings.retain(|f| {
+            f.validation
+                .as_ref()
+                .is_some_and(|v| v.state == leakhound::validate::State::Valid)
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "validate"))]
+fn validate(_: &ScanArgs, _: &mut Vec<Finding>, _: &mut Summary) -> anyhow::Result<()> {
+    let _ = VALIDATE_BASE_ENV;
+    anyhow::bail!(
+        "this leakhound was built without the `validate` feature, so --validate and --only-valid are unavailable"
+    )
 }
 
 /// The library's request for these flags.

@@ -19,10 +19,9 @@
 //!   unclean. So an input whose blocks are all clean has no decoded view,
 //!   and decoding is skipped; otherwise only its unclean blocks are decoded
 //!   ([`crate::decode::views_in`]: runs, then escaped lines, block by block,
-//!   as a whole-input decoding orders them), unless one of them could go on
-//!   into the next block, or the decoding budget runs low (a clean block's
-//!   line could then have stopped a whole-input decoding early): then the
-//!   input is decoded whole, as without the memo.
+//!   as a whole-input decoding orders them; a clean block uses no decoding
+//!   budget either way), unless one of them could go on into the next
+//!   block: then the input is decoded whole, as without the memo.
 //!
 //! Both facts are what a search of the whole input would give, so findings
 //! do not depend on the memo; `tests/git.rs` compares reports with and

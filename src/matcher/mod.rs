@@ -51,6 +51,9 @@ pub struct Match {
     pub span: Range<usize>,
     /// The secret inside it.
     pub secret: Range<usize>,
+    /// The other half of a credential pair, for a rule whose regex has a
+    /// `pair` group.
+    pub pair: Option<Range<usize>>,
     /// How sure this match is: the rule's confidence, raised from low to
     /// medium for a generic match whose value looks random enough (see
     /// [`filters::match_confidence`]).
@@ -346,6 +349,10 @@ impl<'e> Matcher<'e> {
                         rule: index,
                         span: m.range(),
                         secret: secret.range(),
+                        pair: rule
+                            .pair_group
+                            .and_then(|g| caps.get_group(g))
+                            .map(|s| s.range()),
                         confidence: filters::match_confidence(
                             rule,
                             &haystack[name_start(haystack, m.start())..secret.start],
@@ -502,6 +509,7 @@ mod tests {
                 rule: 0,
                 span: 2..14,
                 secret: 2..14,
+                pair: None,
                 confidence: Confidence::High,
             }]
         );

@@ -6,7 +6,7 @@ use super::{REDACTED, ReportOptions};
 use crate::finding::Finding;
 
 /// The header row.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "id",
     "rule",
     "name",
@@ -23,6 +23,7 @@ pub const COLUMNS: [&str; 16] = [
     "email",
     "date",
     "in_head",
+    "validation",
 ];
 
 /// Writes one row per location.
@@ -55,6 +56,11 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) ->
                 text(git.and_then(|g| g.email.as_ref())),
                 text(git.and_then(|g| g.date.as_ref())),
                 git.map(|g| g.in_head.to_string()).unwrap_or_default(),
+                finding
+                    .validation
+                    .as_ref()
+                    .map(|v| v.state.as_str().to_owned())
+                    .unwrap_or_default(),
             ])?;
         }
     }

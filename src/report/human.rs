@@ -11,6 +11,7 @@ use anstyle::{AnsiColor, Style};
 use super::{REDACTED, ReportOptions, snippet_with};
 use crate::finding::{Finding, GitLocation, Location};
 use crate::rules::Confidence;
+use crate::validate::State;
 
 const RULE: Style = Style::new().bold();
 const PATH: Style = AnsiColor::Magenta.on_default();
@@ -46,6 +47,19 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
         mask(&secret)
     };
     writeln!(w, "  secret {SECRET}{}{SECRET:#}", escape(&shown))?;
+    if let Some(checked) = &finding.validation {
+        let style = match checked.state {
+            State::Valid => AnsiColor::Red.on_default().bold(),
+            State::Invalid => DIM,
+            State::Unknown | State::Error => AnsiColor::Yellow.on_default(),
+        };
+        writeln!(
+            w,
+            "  validation {style}{}{style:#} {DIM}({}){DIM:#}",
+            checked.state,
+            escape(&checked.detail)
+        )?;
+    }
     for location in &finding.locations {
         writeln!(
             w,

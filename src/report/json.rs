@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{ReportOptions, shown_secret};
 use crate::finding::{Finding, Location};
 use crate::scan::Summary;
+use crate::validate::Checked;
 
 /// Version of the JSON report layout.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -20,6 +21,8 @@ struct FindingJson<'a> {
     secret: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     in_head: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    validation: Option<&'a Checked>,
     locations: &'a [Location],
 }
 
@@ -40,6 +43,7 @@ fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
         confidence: finding.confidence().as_str(),
         secret: shown_secret(finding, options.redact),
         in_head: finding.in_head(),
+        validation: finding.validation.as_ref(),
         // Under --redact, `report::write` has already taken every secret
         // out of the snippets.
         locations: &finding.locations,

@@ -59,9 +59,10 @@ pub fn write(
 }
 
 /// The run's invocation: it succeeded (findings are results, not a
-/// failure), its counts, and a warning for each kind of input not scanned.
+/// failure), its counts, a warning for each kind of input not scanned, and
+/// one naming the inputs whose decoding stopped at its size limit.
 fn invocation(summary: &Summary) -> Value {
-    let notifications: Vec<Value> = summary
+    let mut notifications: Vec<Value> = summary
         .skipped
         .iter()
         .map(|(reason, count)| {
@@ -75,6 +76,26 @@ fn invocation(summary: &Summary) -> Value {
             })
         })
         .collect();
+    if summary.decode_limit > 0 {
+        let names = &summary.decode_limit_inputs;
+        let more = summary.decode_limit.saturating_sub(names.len() as u64);
+        let mut text = format!(
+            "decoding stopped at its size limit in {} input{}, matched only as written past it",
+            summary.decode_limit,
+            if summary.decode_limit == 1 { "" } else { "s" },
+        );
+        if !names.is_empty() {
+            text.push_str(&format!(": {}", names.join(", ")));
+        }
+        if more > 0 && !names.is_empty() {
+            text.push_str(&format!(" and {more} more"));
+        }
+        notifications.push(json!({
+            "level": "warning",
+            "descriptor": {"id": "decode-limit"},
+            "message": {"text": text},
+        }));
+    }
     json!({
         "executionSuccessful": true,
         "toolExecutionNotifications": notifications,
@@ -123,6 +144,10 @@ fn result(finding: &Finding, location: &Location, index: usize, redact: bool) ->
         mask(&secret)
     };
     let mut properties = json!({"confidence": finding.confidence().as_str()});
+    if let Some(checked) = &finding.validation {
+        properties["validation"] = json!(checked.state);
+        properties["validationDetail"] = json!(checked.detail);
+    }
     if let Some(git) = &location.git {
         properties["blob"] = json!(git.blob);
         properties["inHead"] = json!(git.in_head);

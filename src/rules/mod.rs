@@ -136,6 +136,10 @@ pub struct RuleSyntax {
     /// Matches this rule ignores.
     #[serde(default)]
     pub allowlist: Option<AllowlistSyntax>,
+    /// How `scan --validate` asks the provider whether a found secret
+    /// works (see [`crate::validate::CheckSyntax`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<crate::validate::CheckSyntax>,
 }
 
 /// What to do when a credential a rule finds has leaked: the provider's
@@ -237,6 +241,10 @@ pub struct Rule {
     pub file: PathBuf,
     /// Index of the `secret` capture group.
     pub secret_group: usize,
+    /// Index of the `pair` capture group, if the regex has one: the other
+    /// half of a credential pair (an AWS access key ID), which a validation
+    /// check may need.
+    pub pair_group: Option<usize>,
     /// Longest possible match in bytes, when the regex bounds it or the
     /// rule gives `max_len`: a match containing a keyword lies within this
     /// distance of it.
@@ -559,10 +567,17 @@ impl Rule {
         }
         let allowlist =
             Allowlist::compile(&syntax.allowlist.clone().unwrap_or_default()).map_err(&fail)?;
+        let pair_group = named_group(&syntax.regex, "pair");
+        if let Some(check) = &syntax.validation {
+            check
+                .check(pair_group.is_some())
+                .map_err(|e| fail(format!("validation: {e}")))?;
+        }
         Ok(Rule {
             syntax,
             file: file.to_owned(),
             secret_group,
+            pair_group,
             max_len,
             allowlist,
             regex: OnceLock::new(),
@@ -598,6 +613,22 @@ fn validate_id(id: &str) -> Result<(), String> {
     } else {
         Err("id must be kebab-case: lowercase letters and digits separated by single '-'".into())
     }
+}
+
+/// The index of the capture group called `name`, if the pattern has one.
+fn named_group(pattern: &str, name: &str) -> Option<usize> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .unicode(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut names = Vec::new();
+    collect_groups(&hir, &mut names);
+    names
+        .iter()
+        .find(|(_, n)| n.as_deref() == Some(name))
+        .map(|(index, _)| *index as usize)
 }
 
 /// Parses a pattern (cheap, no compilation); returns its secret group and
