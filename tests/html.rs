@@ -274,3 +274,15 @@ fn html_report_redacted_and_empty() {
         "No findings."
     );
 }
+
+#[test]
+fn html_report_without_validate_says_not_checked() {
+    let tree = Tree::new();
+    tree.write("a.env", format!("GITLAB_TOKEN={}\n", gitlab_pat(45)));
+    let (_, page) = html_scan(&tree, &[]);
+    let doc = Html::parse_document(&page);
+    let cells: Vec<String> = doc.select(&select("td.validation")).map(text).collect();
+    assert_eq!(cells, ["not checked"]);
+    assert_eq!(doc.select(&select("select[name=validation]")).count(), 0);
+    assert_eq!(doc.select(&select("dl.summary .validation")).count(), 0);
+}

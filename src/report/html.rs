@@ -29,6 +29,7 @@ use super::{REDACTED, ReportOptions};
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
 use crate::scan::{HumanBytes, Summary};
+use crate::validate::State;
 
 /// Writes the page.
 pub fn write(
@@ -46,7 +47,9 @@ pub fn write(
     if findings.is_empty() {
         writeln!(w, "<p class=\"empty\">No findings.</p>")?;
     } else {
-        write_filters(w, findings, git)?;
+        let validated =
+            summary.validation.is_some() || findings.iter().any(|f| f.validation.is_some());
+        write_filters(w, findings, git, validated)?;
         write_table(w, &masker, findings, git)?;
     }
     writeln!(w, "</main>")?;
@@ -130,12 +133,24 @@ fn shown(secret: &str, redact: bool) -> String {
     }
 }
 
-/// The validation state shown for a finding, as (CSS class, label).
-///
-/// Findings carry no validation state yet: every finding is "not checked".
-/// When they do, this is the one place that maps it to the column.
-fn validation(_finding: &Finding) -> (&'static str, &'static str) {
-    ("unchecked", "not checked")
+/// The validation column of a finding: its state (also the CSS class and
+/// the filter value), its label, its rank for sorting (live first when
+/// sorted descending), and the provider's answer. Without `--validate`,
+/// "not checked".
+fn validation(finding: &Finding) -> (&'static str, &'static str, u8, Option<&str>) {
+    match &finding.validation {
+        Some(checked) => {
+            let state = checked.state.as_str();
+            let rank = match checked.state {
+                State::Valid => 4,
+                State::Unknown => 3,
+                State::Error => 2,
+                State::Invalid => 1,
+            };
+            (state, state, rank, Some(checked.detail.as_str()))
+        }
+        None => ("unchecked", "not checked", 0, None),
+    }
 }
 
 fn confidence_rank(confidence: Confidence) -> u8 {
@@ -267,6 +282,19 @@ fn write_summary(
         summary.below_min_confidence.to_string(),
     ));
     items.push(("Decode limit reached", summary.decode_limit.to_string()));
+    if let Some(v) = &summary.validation {
+        items.push((
+            "Validation",
+            format!(
+                "{} valid, {} invalid, {} unknown, {} error ({})",
+                v.valid,
+                v.invalid,
+                v.unknown,
+                v.error,
+                plural(v.requests as u64, "request", "requests")
+            ),
+        ));
+    }
     items.push((
         "Secrets",
         if options.redact { "redacted" } else { "masked" }.to_owned(),
@@ -287,7 +315,12 @@ fn write_summary(
 
 /// The filter form: written hidden, shown by the script (without it, the
 /// controls would do nothing).
-fn write_filters(w: &mut dyn Write, findings: &[Finding], git: bool) -> io::Result<()> {
+fn write_filters(
+    w: &mut dyn Write,
+    findings: &[Finding],
+    git: bool,
+    validated: bool,
+) -> io::Result<()> {
     let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
     for finding in findings {
         *rules.entry(finding.rule.id()).or_default() += 1;
@@ -322,6 +355,12 @@ fn write_filters(w: &mut dyn Write, findings: &[Finding], git: bool) -> io::Resu
             "<label>In HEAD <select name=\"head\"><option value=\"\">any</option><option value=\"yes\">yes</option><option value=\"no\">no, history only</option></select></label>"
         )?;
     }
+    if validated {
+        writeln!(
+            w,
+            "<label>Validation <select name=\"validation\"><option value=\"\">any</option><option>valid</option><option>invalid</option><option>unknown</option><option>error</option><option value=\"unchecked\">not checked</option></select></label>"
+        )?;
+    }
     writeln!(w, "<button type=\"reset\">Clear</button>")?;
     writeln!(
         w,
@@ -349,7 +388,7 @@ fn write_table(
         headers.push(("text", "Introduced"));
         headers.push(("number", "In HEAD"));
     }
-    headers.push(("text", "Validation"));
+    headers.push(("number", "Validation"));
     write!(w, "<thead><tr>")?;
     for (kind, title) in &headers {
         write!(w, "<th scope=\"col\" data-type=\"{kind}\">{title}</th>")?;
@@ -377,10 +416,11 @@ fn write_finding(
     }
     let contexts: Vec<&str> = contexts.into_iter().collect();
     let in_head = finding.in_head();
-    let (validation_class, validation_label) = validation(finding);
+    let (validation_state, validation_label, validation_rank, validation_detail) =
+        validation(finding);
     write!(
         w,
-        "<tbody class=\"finding\" id=\"f-{id}\" data-rule=\"{}\" data-confidence=\"{confidence}\" data-contexts=\"{}\" data-validation=\"{validation_class}\"",
+        "<tbody class=\"finding\" id=\"f-{id}\" data-rule=\"{}\" data-confidence=\"{confidence}\" data-contexts=\"{}\" data-validation=\"{validation_state}\"",
         esc(rule),
         contexts.join(" "),
     )?;
@@ -450,10 +490,17 @@ fn write_finding(
             None => write!(w, "<td class=\"in-head\" data-sort=\"-1\">—</td>")?,
         }
     }
-    writeln!(
+    let title = validation_detail
+        .map(|detail| format!(" title=\"{}\"", esc(detail)))
+        .unwrap_or_default();
+    write!(
         w,
-        "<td class=\"validation\" data-sort=\"{validation_class}\"><span class=\"badge val-{validation_class}\">{validation_label}</span></td></tr>"
+        "<td class=\"validation\" data-sort=\"{validation_rank}\"><span class=\"badge val-{validation_state}\"{title}>{validation_label}</span>"
     )?;
+    if let Some(detail) = validation_detail {
+        write!(w, " <span class=\"detail\">{}</span>", esc(detail))?;
+    }
+    writeln!(w, "</td></tr>")?;
 
     writeln!(
         w,
@@ -623,6 +670,8 @@ tr.snippet code { white-space: pre-wrap; }
 .val-valid { color: var(--high); }
 .val-invalid { color: var(--low); }
 .val-unknown, .val-error { color: var(--medium); }
+td.validation .detail { display: block; font-size: 12px; color: var(--muted); }
+td.secret code { white-space: nowrap; }
 .empty { font-size: 1.1rem; }
 "#;
 
@@ -642,14 +691,15 @@ const SCRIPT: &str = r#"
   function apply() {
     var query = value("q").trim().toLowerCase();
     var rule = value("rule"), confidence = value("confidence");
-    var context = value("context"), head = value("head");
+    var context = value("context"), head = value("head"), validation = value("validation");
     var count = 0;
     groups.forEach(function (g, i) {
       var ok = (!query || texts[i].indexOf(query) >= 0)
         && (!rule || g.getAttribute("data-rule") === rule)
         && (!confidence || g.getAttribute("data-confidence") === confidence)
         && (!context || g.getAttribute("data-contexts").split(" ").indexOf(context) >= 0)
-        && (!head || g.getAttribute("data-head") === head);
+        && (!head || g.getAttribute("data-head") === head)
+        && (!validation || g.getAttribute("data-validation") === validation);
       g.hidden = !ok;
       if (ok) { count += 1; }
     });
