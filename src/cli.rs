@@ -58,6 +58,49 @@ pub enum Command {
     ///
     /// Exit status: 0 written, 2 error.
     Baseline(ScanArgs),
+    /// Explain a rule: what it finds, and how to revoke and replace a
+    /// leaked credential of its kind.
+    ///
+    /// Exit status: 0 explained, 2 no rule has that id (the closest ids are
+    /// suggested).
+    Explain(ExplainArgs),
+    /// Write a shell completion script to stdout.
+    ///
+    /// bash: leakhound completions bash > ~/.local/share/bash-completion/completions/leakhound
+    ///
+    /// zsh: leakhound completions zsh > ~/.zfunc/_leakhound (with ~/.zfunc in fpath)
+    ///
+    /// fish: leakhound completions fish > ~/.config/fish/completions/leakhound.fish
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual page (roff) to stdout: every subcommand and its
+    /// options in one page.
+    ///
+    /// Read it with `leakhound man | man -l -`, or install it:
+    /// leakhound man > ~/.local/share/man/man1/leakhound.1
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id (see `leakhound rules list`).
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Configuration file whose rules to look in (its custom rules too).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -181,6 +224,9 @@ pub enum OutputFormat {
     Sarif,
     /// One CSV row per location.
     Csv,
+    /// One self-contained HTML page: a sortable, filterable table (secrets
+    /// masked).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -667,3 +667,83 @@ fn redaction_hides_every_secret_of_a_line() {
         );
     }
 }
+
+#[test]
+fn bash_completion_names_the_subcommands() {
+    let output = leakhound().args(["completions", "bash"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let script = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        script.contains("_leakhound()"),
+        "a bash completion function"
+    );
+    for name in [
+        "scan",
+        "baseline",
+        "rules",
+        "hook",
+        "explain",
+        "completions",
+        "man",
+    ] {
+        assert!(script.contains(name), "completes {name}");
+    }
+    assert!(script.contains("--min-confidence") && script.contains("--format"));
+}
+
+#[test]
+fn every_shell_gets_a_completion_script() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = leakhound().args(["completions", shell]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            script.contains("leakhound") && script.contains("explain"),
+            "{shell}"
+        );
+    }
+    let output = leakhound().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn man_page_has_every_command_and_the_scan_options() {
+    let output = leakhound().arg("man").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stderr.is_empty());
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.contains("\n.TH leakhound 1 "), "{}", &page[..200]);
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH COMMANDS",
+        ".SH \"LEAKHOUND SCAN\"",
+        ".SH \"LEAKHOUND BASELINE\"",
+        ".SH \"LEAKHOUND RULES LIST\"",
+        ".SH \"LEAKHOUND RULES CHECK\"",
+        ".SH \"LEAKHOUND HOOK INSTALL\"",
+        ".SH \"LEAKHOUND EXPLAIN\"",
+        ".SH VERSION",
+    ] {
+        assert!(page.contains(section), "no {section}");
+    }
+    // The scan options, in roff (`\-` is a minus sign).
+    for option in [
+        "\\-\\-min\\-confidence",
+        "\\-\\-staged",
+        "\\-\\-range",
+        "\\-\\-redact",
+        "\\-\\-baseline",
+        "\\-\\-no\\-decode",
+    ] {
+        assert!(page.contains(option), "no {option}");
+    }
+    assert!(page.contains("html: One self\\-contained HTML page"));
+    // Global options are described once, at the top.
+    assert_eq!(
+        page.matches("\\-\\-quiet").count(),
+        2,
+        "synopsis and options"
+    );
+}

@@ -3,7 +3,9 @@
 mod util;
 
 mod cli;
+mod explain;
 mod git;
+mod html;
 mod inputs;
 mod labeled;
 mod rules;

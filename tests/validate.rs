@@ -267,3 +267,56 @@ fn a_base_url_off_this_machine_is_refused() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("not a loopback address"), "{stderr}");
 }
+
+#[test]
+fn html_report_shows_each_findings_validation_state() {
+    use scraper::{Html, Selector};
+    let (live, dead) = (github_classic(44), github_classic(45));
+    let mock = mock(live.clone(), aws_key_id(46));
+    let tree = Tree::new();
+    tree.write("a.env", format!("GITHUB_TOKEN={live}\nOLD_TOKEN={dead}\n"));
+    let output = tree
+        .cmd()
+        .args(["scan", "--no-git", ".", "-f", "html", "--validate"])
+        .env("LEAKHOUND_VALIDATE_BASE_URL", &mock.base)
+        .output()
+        .expect("leakhound runs");
+    let page = String::from_utf8(output.stdout).expect("UTF-8");
+    let doc = Html::parse_document(&page);
+    let select = |css: &str| Selector::parse(css).expect("selector");
+    let mut states: Vec<(String, String)> = doc
+        .select(&select("tbody.finding"))
+        .map(|group| {
+            let badge = group
+                .select(&select("td.validation .badge"))
+                .next()
+                .expect("a validation badge");
+            assert_eq!(
+                group.value().attr("data-validation"),
+                Some(badge.text().collect::<String>().as_str())
+            );
+            (
+                badge.text().collect(),
+                badge.value().attr("title").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    states.sort();
+    assert_eq!(states.len(), 2, "{page}");
+    assert_eq!(states[0].0, "invalid");
+    assert_eq!(states[1].0, "valid");
+    assert!(
+        states.iter().all(|(_, detail)| detail.contains("HTTP")),
+        "{states:?}"
+    );
+    assert!(!page.contains(&live) && !page.contains(&dead));
+    assert_eq!(doc.select(&select("select[name=validation]")).count(), 1);
+    let summary: String = doc
+        .select(&select("dl.summary .validation dd"))
+        .flat_map(|dd| dd.text())
+        .collect();
+    assert_eq!(
+        summary,
+        "1 valid, 1 invalid, 0 unknown, 0 error (2 requests)"
+    );
+}

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+mod explain;
 mod hook;
+mod man;
 mod rules;
 mod scan;
 
@@ -21,5 +23,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Baseline(args) => scan::baseline(&cli.global, args),
         Command::Rules(command) => rules::run(command),
         Command::Hook(HookCommand::Install { path, force }) => hook::install(path, *force),
+        Command::Explain(args) => explain::run(args),
+        Command::Completions { shell } => man::completions(*shell),
+        Command::Man => man::man(),
     }
 }

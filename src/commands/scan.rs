@@ -131,6 +131,7 @@ fn write_report(
         OutputFormat::Jsonl => Format::Jsonl,
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Csv => Format::Csv,
+        OutputFormat::Html => Format::Html,
     };
     let options = ReportOptions {
         format,

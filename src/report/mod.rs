@@ -3,6 +3,7 @@
 //! Reporters format; they match nothing and know nothing of sources.
 
 mod csv;
+mod html;
 mod human;
 
 pub use human::{escape, escape_lines};
@@ -27,6 +28,9 @@ pub enum Format {
     Sarif,
     /// One CSV row per location.
     Csv,
+    /// One self-contained HTML page: a sortable, filterable table, secrets
+    /// masked.
+    Html,
     /// The fingerprints of every location (`leakhound baseline`).
     Baseline,
 }
@@ -64,6 +68,7 @@ pub fn write(
         Format::Jsonl => json::write_lines(w, options, findings),
         Format::Sarif => sarif::write(w, options, findings, summary),
         Format::Csv => csv::write(w, options, findings),
+        Format::Html => html::write(w, options, findings, summary),
         Format::Baseline => crate::baseline::write(w, findings),
     }
 }

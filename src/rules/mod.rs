@@ -123,6 +123,10 @@ pub struct RuleSyntax {
     /// Where the format is documented.
     #[serde(default)]
     pub references: Vec<String>,
+    /// How to revoke and replace a leaked credential of this kind
+    /// (`leakhound explain`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<RotationSyntax>,
     /// Texts that must produce a finding.
     #[serde(default)]
     pub examples: Vec<String>,
@@ -136,6 +140,44 @@ pub struct RuleSyntax {
     /// works (see [`crate::validate::CheckSyntax`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<crate::validate::CheckSyntax>,
+}
+
+/// What to do when a credential a rule finds has leaked: the provider's
+/// steps to revoke and replace it.
+///
+/// ```yaml
+/// rotation:
+///   steps:                       # one text, or a list of steps in order
+///     - Revoke the token at ...
+///     - Create a new one ...
+///   url: https://...             # optional: the provider's page about it
+/// ```
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotationSyntax {
+    /// What to do, in order.
+    #[serde(deserialize_with = "one_or_many")]
+    pub steps: Vec<String>,
+    /// The provider's documentation of revoking or rotating it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A text or a list of texts.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    match OneOrMany::deserialize(d) {
+        Ok(OneOrMany::One(text)) => Ok(vec![text]),
+        Ok(OneOrMany::Many(list)) => Ok(list),
+        Err(_) => Err(serde::de::Error::custom(
+            "expected a text or a list of texts",
+        )),
+    }
 }
 
 /// Exceptions, for one rule or for all of them.
@@ -468,6 +510,10 @@ pub fn yaml_error(file: &Path, error: &serde_norway::Error) -> RuleError {
             "a rule (a mapping with id, name, regex, ...)",
         ),
         (
+            "struct RotationSyntax",
+            "a rotation (a mapping with steps and url)",
+        ),
+        (
             "struct AllowlistSyntax",
             "an allowlist (a mapping with paths, regexes, stopwords)",
         ),
@@ -516,6 +562,9 @@ impl Rule {
                 "min_entropy {e} is outside 0..=8 bits per byte"
             )));
         }
+        if let Some(rotation) = &syntax.rotation {
+            validate_rotation(rotation).map_err(&fail)?;
+        }
         let allowlist =
             Allowlist::compile(&syntax.allowlist.clone().unwrap_or_default()).map_err(&fail)?;
         let pair_group = named_group(&syntax.regex, "pair");
@@ -534,6 +583,21 @@ impl Rule {
             regex: OnceLock::new(),
         })
     }
+}
+
+fn validate_rotation(rotation: &RotationSyntax) -> Result<(), String> {
+    if rotation.steps.is_empty() {
+        return Err("rotation: 'steps' is empty".to_owned());
+    }
+    if rotation.steps.iter().any(|step| step.trim().is_empty()) {
+        return Err("rotation: a step is empty".to_owned());
+    }
+    if let Some(url) = &rotation.url
+        && (!url.starts_with("https://") || url.contains(char::is_whitespace))
+    {
+        return Err(format!("rotation: url {url:?} is not an https:// URL"));
+    }
+    Ok(())
 }
 
 fn validate_id(id: &str) -> Result<(), String> {
@@ -613,6 +677,41 @@ mod tests {
 
     fn one(yaml: &str) -> Result<Vec<Rule>, RuleError> {
         parse_file(Path::new("t.yml"), yaml)
+    }
+
+    #[test]
+    fn rotation_is_a_text_or_a_list_of_steps() {
+        let rule = "rules:\n- id: a\n  name: A\n  regex: '(x)'\n";
+        let rules = one(&format!("{rule}  rotation:\n    steps: Revoke it.\n")).unwrap();
+        let rotation = rules[0].syntax.rotation.as_ref().unwrap();
+        assert_eq!(rotation.steps, ["Revoke it."]);
+        assert_eq!(rotation.url, None);
+        let yaml = format!(
+            "{rule}  rotation:\n    steps: [One., Two.]\n    url: https://example.com/rotate\n"
+        );
+        let rules = one(&yaml).unwrap();
+        let rotation = rules[0].syntax.rotation.as_ref().unwrap();
+        assert_eq!(rotation.steps, ["One.", "Two."]);
+        assert_eq!(rotation.url.as_deref(), Some("https://example.com/rotate"));
+        for (bad, message) in [
+            ("    steps: []\n", "'steps' is empty"),
+            ("    steps: ['  ']\n", "a step is empty"),
+            (
+                "    steps: [x]\n    url: http://example.com\n",
+                "not an https:// URL",
+            ),
+            (
+                "    steps: [x]\n    link: https://example.com\n",
+                "unknown field `link`",
+            ),
+            ("    steps: {a: b}\n", "expected a text or a list of texts"),
+            ("    url: https://example.com\n", "missing field `steps`"),
+        ] {
+            let err = one(&format!("{rule}  rotation:\n{bad}"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(message), "{bad}: {err}");
+        }
     }
 
     #[test]
