@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod hook;
+mod import;
 mod rules;
 mod scan;
 
@@ -21,5 +22,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Baseline(args) => scan::baseline(&cli.global, args),
         Command::Rules(command) => rules::run(command),
         Command::Hook(HookCommand::Install { path, force }) => hook::install(path, *force),
+        Command::Import(command) => import::run(&cli.global, command),
     }
 }

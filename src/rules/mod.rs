@@ -441,7 +441,9 @@ impl RuleSet {
         let rule = Arc::make_mut(rule);
         let mut merged = rule.syntax.allowlist.clone().unwrap_or_default();
         merged.paths.extend(extra.paths.iter().cloned());
-        merged.path_regexes.extend(extra.path_regexes.iter().cloned());
+        merged
+            .path_regexes
+            .extend(extra.path_regexes.iter().cloned());
         merged.regexes.extend(extra.regexes.iter().cloned());
         merged.stopwords.extend(extra.stopwords.iter().cloned());
         merged.matches.extend(extra.matches.iter().cloned());
