@@ -25,7 +25,7 @@ fn git_command(dir: &Path, args: &[&str]) -> Command {
 }
 
 /// Runs git (see [`git_command`]), asserts it succeeded, returns stdout.
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let output = git_command(dir, args).output().expect("git runs");
     assert!(
         output.status.success(),
@@ -36,7 +36,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// A new repository with one commit on `main`.
-fn repo() -> Tree {
+pub(crate) fn repo() -> Tree {
     let tree = Tree::new();
     git(tree.path(), &["init", "-q", "-b", "main"]);
     tree.write("README.md", "# demo\n");
@@ -44,7 +44,7 @@ fn repo() -> Tree {
     tree
 }
 
-fn commit(tree: &Tree, message: &str) -> String {
+pub(crate) fn commit(tree: &Tree, message: &str) -> String {
     git(tree.path(), &["add", "-A"]);
     git(
         tree.path(),

@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod git;
+mod import;
 mod inputs;
 mod labeled;
 mod rules;

@@ -89,6 +89,9 @@ fn summary(report: &Report, writes: &[FileWrite], dry_run: bool) {
     for note in &report.real {
         say(format!("real secret {note}"));
     }
+    for hint in &report.hints {
+        say(format!("note: {hint}"));
+    }
     let files: Vec<String> = writes
         .iter()
         .map(|w| w.path.display().to_string())

@@ -180,6 +180,19 @@ pub fn import(options: &Options) -> anyhow::Result<(Vec<FileWrite>, Report)> {
             }
         }
     }
+    let own = shown.display().to_string().replace('\\', "/");
+    let in_itself = findings
+        .iter()
+        .flat_map(|f| f.locations.iter().map(move |l| (f, l)))
+        .filter(|(f, l)| super::at_path(f, l, &own))
+        .count();
+    if in_itself > 0 {
+        report.hints.push(format!(
+            "leakhound finds {in_itself} location(s) in {own} itself: its hashed_secret values \
+             look like secrets to the generic rules. Delete it once the team has switched, or \
+             allowlist it in .leakhound.yml (allowlist: paths: ['{own}'])"
+        ));
+    }
     let mut writes = Vec::new();
     if !report.imported.is_empty() {
         let mut contents = Vec::new();

@@ -53,6 +53,8 @@ pub struct Report {
     pub unmatched: Vec<Note>,
     /// Entries audited as real secrets, left out of the baseline.
     pub real: Vec<Note>,
+    /// Advice about what the scan found besides (no secrets in it).
+    pub hints: Vec<String>,
 }
 
 /// A file an import writes: its whole new contents.
