@@ -39,11 +39,13 @@ fn import(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .output()
         .expect("leakhound runs");
-    Run {
+    let run = Run {
         code: output.status.code().expect("exited"),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
 }
 
 fn read(dir: &Path, name: &str) -> String {
@@ -417,9 +419,6 @@ fn malformed_input_is_an_error_naming_file_and_line() {
         run.stderr
     );
 
-    for run in [&run] {
-        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    }
     assert!(!tree.path().join(".leakhound.yml").exists());
     assert!(!tree.path().join(".leakhoundignore").exists());
 }
