@@ -9,38 +9,54 @@ use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
 
-#[derive(Serialize)]
-struct Entry<'a> {
-    fingerprint: &'a str,
-    rule: &'a str,
-    path: &'a str,
+/// One location of a baseline file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    /// The location's fingerprint.
+    pub fingerprint: String,
+    /// The rule that found it.
+    pub rule: String,
+    /// Its path.
+    pub path: String,
 }
 
 #[derive(Serialize)]
-struct Baseline<'a> {
+struct Baseline {
     version: u32,
     tool: &'static str,
-    fingerprints: Vec<Entry<'a>>,
+    fingerprints: Vec<Entry>,
+}
+
+/// The entries of `findings`: one per location.
+pub fn entries(findings: &[Finding]) -> Vec<Entry> {
+    findings
+        .iter()
+        .flat_map(|f| {
+            f.locations.iter().map(move |l| Entry {
+                fingerprint: l.fingerprint.clone(),
+                rule: f.rule.id().to_owned(),
+                path: l.path.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Writes the baseline of `findings`: one entry per location, sorted.
 pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let mut entries: Vec<Entry<'_>> = findings
-        .iter()
-        .flat_map(|f| {
-            f.locations.iter().map(move |l| Entry {
-                fingerprint: &l.fingerprint,
-                rule: f.rule.id(),
-                path: &l.path,
-            })
-        })
-        .collect();
-    entries.sort_by(|a, b| (a.path, a.rule, a.fingerprint).cmp(&(b.path, b.rule, b.fingerprint)));
-    entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    write_entries(w, entries(findings))
+}
+
+/// Writes a baseline of `entries`, sorted, each fingerprint once.
+pub fn write_entries(w: &mut dyn Write, mut entries: Vec<Entry>) -> io::Result<()> {
+    entries.sort_by(|a, b| {
+        (&a.path, &a.rule, &a.fingerprint).cmp(&(&b.path, &b.rule, &b.fingerprint))
+    });
+    let mut seen = HashSet::new();
+    entries.retain(|e| seen.insert(e.fingerprint.clone()));
     let baseline = Baseline {
         version: 1,
         tool: "leakhound",
@@ -48,6 +64,25 @@ pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *w, &baseline)?;
     writeln!(w)
+}
+
+/// Reads the entries of a file `leakhound baseline` wrote (not a JSON
+/// report: it has no entries to keep as they are).
+pub fn read_entries(path: &Path) -> Result<Vec<Entry>, String> {
+    #[derive(Deserialize)]
+    struct File {
+        fingerprints: Vec<Entry>,
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file: File = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: not a `leakhound baseline` file ({e})",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    Ok(file.fingerprints)
 }
 
 /// Reads the fingerprints of a baseline file or a JSON report.

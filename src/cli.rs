@@ -82,6 +82,14 @@ pub enum Command {
     /// Read it with `leakhound man | man -l -`, or install it:
     /// leakhound man > ~/.local/share/man/man1/leakhound.1
     Man,
+    /// Convert another tool's suppressions into leakhound's own files, so
+    /// that a team switching keeps its triage.
+    ///
+    /// Prints what was imported, skipped (with the reason) and unmatched
+    /// on stderr; never writes a secret. Exit status: 0 imported (or
+    /// nothing to import), 2 error.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +109,61 @@ pub struct ExplainArgs {
 pub enum ExplainFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// `.gitleaks.toml` global allowlists into the `.leakhound.yml`
+    /// allowlist, and `.gitleaksignore` fingerprints into `.leakhoundignore`.
+    ///
+    /// Allowlist paths become `path_regexes`, regexes `regexes` (or
+    /// `matches` for regexTarget = "match"), stopwords `stopwords`; commits,
+    /// line regexes, per-rule allowlists and regexes Rust cannot compile
+    /// are reported as skipped. `.gitleaksignore` entries are matched by
+    /// scanning PATH: a location at the entry's path and line (and in its
+    /// commit, for a git scan's entry) has its fingerprint added.
+    Gitleaks {
+        /// The project: a git repository or a directory.
+        #[arg(default_value = ".", value_name = "PATH")]
+        path: PathBuf,
+        /// The gitleaks configuration [default: .gitleaks.toml at the
+        /// project root, if it exists].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The gitleaks ignore file [default: .gitleaksignore at the project
+        /// root, if it exists].
+        #[arg(long, value_name = "FILE")]
+        ignore: Option<PathBuf>,
+        /// Print the files that would be written on stdout; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A detect-secrets `.secrets.baseline` into a leakhound baseline file,
+    /// for `scan --baseline`.
+    ///
+    /// Each entry is matched by scanning PATH: a location in the entry's
+    /// file whose secret has the entry's SHA-1 is baselined. Entries
+    /// audited as real secrets (`is_secret: true`) are listed, not
+    /// baselined, unless --include-real-secrets.
+    DetectSecrets {
+        /// The project: a git repository or a directory.
+        #[arg(default_value = ".", value_name = "PATH")]
+        path: PathBuf,
+        /// The detect-secrets baseline [default: .secrets.baseline at the
+        /// project root].
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// The leakhound baseline to write; the entries it has are kept
+        /// [default: leakhound-baseline.json at the project root].
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Also baseline the entries audited as real secrets.
+        #[arg(long)]
+        include_real_secrets: bool,
+        /// Print the file that would be written on stdout; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@
 //! rules: []                   # extra rules, same schema as patterns/
 //! allowlist:                  # applies to every rule
 //!   paths: ['tests/fixtures/**']
+//!   path_regexes: ['(^|/)vendor/']   # unanchored regexes on paths
 //!   regexes: ['^dev-only-']
 //!   stopwords: [dummy]
 //! rule_allowlists:            # applies to one rule each
@@ -217,6 +218,30 @@ mod tests {
             err.contains("rule_allowlists: nope: no rule has the id 'nope'"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn path_regexes_are_unanchored_and_checked() {
+        let config = parse("allowlist:\n  path_regexes: ['(^|/)vendor/', '\\.lock$']\n").unwrap();
+        assert!(config.allowlist.allows_path("vendor/x.go"));
+        assert!(config.allowlist.allows_path("a/vendor/x.go"));
+        assert!(config.allowlist.allows_path("Cargo.lock"));
+        assert!(!config.allowlist.allows_path("myvendor/x.go"));
+        let err = parse("allowlist:\n  path_regexes: ['a(']\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("allowlist path regex 'a('"), "{err}");
+    }
+
+    #[test]
+    fn per_rule_allowlist_keeps_every_kind() {
+        let config = parse(
+            "rule_allowlists:\n  gitlab-pat:\n    path_regexes: ['^docs/']\n    matches: ['example']\n",
+        )
+        .unwrap();
+        let rule = config.rules.get("gitlab-pat").unwrap();
+        assert!(rule.allowlist.allows_path("docs/setup.md"));
+        assert!(rule.allowlist.allows_match(b"token: example"));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod context;
 pub mod decode;
 pub mod driver;
 pub mod finding;
+pub mod import;
 pub mod matcher;
 pub mod plan;
 pub mod report;

@@ -80,7 +80,7 @@ impl<'a> InlineMarkers<'a> {
 #[derive(Debug, Default)]
 pub struct Suppression {
     /// The configuration's allowlisted paths (for every rule).
-    pub paths: Option<globset::GlobSet>,
+    pub paths: crate::rules::PathSet,
     /// Location fingerprints to ignore: `.leakhoundignore` and the
     /// baseline.
     pub fingerprints: HashSet<String>,
@@ -91,9 +91,7 @@ pub struct Suppression {
 impl Suppression {
     /// Whether no rule is to look at a file at `relative`.
     pub fn allows_file(&self, relative: &str) -> bool {
-        self.paths
-            .as_ref()
-            .is_some_and(|set| set.is_match(relative))
+        self.paths.is_match(relative)
     }
 
     /// Whether `rule`'s matches at `relative` are ignored.

@@ -6,6 +6,7 @@ mod cli;
 mod explain;
 mod git;
 mod html;
+mod import;
 mod inputs;
 mod labeled;
 mod rules;

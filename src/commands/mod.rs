@@ -2,6 +2,7 @@
 
 mod explain;
 mod hook;
+mod import;
 mod man;
 mod rules;
 mod scan;
@@ -26,5 +27,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(args),
         Command::Completions { shell } => man::completions(*shell),
         Command::Man => man::man(),
+        Command::Import(command) => import::run(&cli.global, command),
     }
 }

@@ -187,6 +187,11 @@ pub struct AllowlistSyntax {
     /// Path globs whose matches are ignored.
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Regexes on paths (relative to the project root, `/` separators,
+    /// unanchored: `(^|/)vendor/`) whose matches are ignored: the form
+    /// gitleaks allowlists use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path_regexes: Vec<String>,
     /// Regexes; a secret any of them matches is ignored.
     #[serde(default)]
     pub regexes: Vec<String>,
@@ -312,11 +317,60 @@ fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// Allowlisted paths: globs and regexes.
+#[derive(Clone, Debug, Default)]
+pub struct PathSet {
+    /// Path globs.
+    pub globs: Option<globset::GlobSet>,
+    /// Path regexes (unanchored).
+    pub regexes: Vec<regex::Regex>,
+}
+
+impl PathSet {
+    /// Compiles the globs and regexes of an allowlist.
+    pub fn compile(globs: &[String], regexes: &[String]) -> Result<Self, String> {
+        let globs = if globs.is_empty() {
+            None
+        } else {
+            let mut builder = globset::GlobSetBuilder::new();
+            for glob in globs {
+                let glob = globset::GlobBuilder::new(glob)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| format!("allowlist path '{glob}': {e}"))?;
+                builder.add(glob);
+            }
+            Some(builder.build().map_err(|e| e.to_string())?)
+        };
+        let regexes = regexes
+            .iter()
+            .map(|r| {
+                regex::RegexBuilder::new(r)
+                    .size_limit(64 << 20)
+                    .build()
+                    .map_err(|e| format!("allowlist path regex '{r}': {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(PathSet { globs, regexes })
+    }
+
+    /// Whether any glob or regex matches `path`.
+    pub fn is_match(&self, path: &str) -> bool {
+        self.globs.as_ref().is_some_and(|set| set.is_match(path))
+            || self.regexes.iter().any(|r| r.is_match(path))
+    }
+
+    /// Whether there is neither a glob nor a regex.
+    pub fn is_empty(&self) -> bool {
+        self.globs.is_none() && self.regexes.is_empty()
+    }
+}
+
 /// A compiled allowlist.
 #[derive(Clone, Debug, Default)]
 pub struct Allowlist {
-    /// Path globs.
-    pub paths: Option<globset::GlobSet>,
+    /// Path globs and regexes.
+    pub paths: PathSet,
     /// Secret regexes.
     pub regexes: Vec<Regex>,
     /// Lowercased stop-words.
@@ -328,19 +382,7 @@ pub struct Allowlist {
 impl Allowlist {
     /// Compiles an allowlist; `what` names it in error messages.
     pub fn compile(syntax: &AllowlistSyntax) -> Result<Self, String> {
-        let paths = if syntax.paths.is_empty() {
-            None
-        } else {
-            let mut builder = globset::GlobSetBuilder::new();
-            for glob in &syntax.paths {
-                let glob = globset::GlobBuilder::new(glob)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| format!("allowlist path '{glob}': {e}"))?;
-                builder.add(glob);
-            }
-            Some(builder.build().map_err(|e| e.to_string())?)
-        };
+        let paths = PathSet::compile(&syntax.paths, &syntax.path_regexes)?;
         let regexes = syntax
             .regexes
             .iter()
@@ -366,7 +408,7 @@ impl Allowlist {
 
     /// Whether a path is allowlisted.
     pub fn allows_path(&self, path: &str) -> bool {
-        self.paths.as_ref().is_some_and(|set| set.is_match(path))
+        self.paths.is_match(path)
     }
 
     /// Whether a whole match is allowlisted.
@@ -441,8 +483,12 @@ impl RuleSet {
         let rule = Arc::make_mut(rule);
         let mut merged = rule.syntax.allowlist.clone().unwrap_or_default();
         merged.paths.extend(extra.paths.iter().cloned());
+        merged
+            .path_regexes
+            .extend(extra.path_regexes.iter().cloned());
         merged.regexes.extend(extra.regexes.iter().cloned());
         merged.stopwords.extend(extra.stopwords.iter().cloned());
+        merged.matches.extend(extra.matches.iter().cloned());
         rule.allowlist = Allowlist::compile(&merged)?;
         rule.syntax.allowlist = Some(merged);
         Ok(())
@@ -515,7 +561,7 @@ pub fn yaml_error(file: &Path, error: &serde_norway::Error) -> RuleError {
         ),
         (
             "struct AllowlistSyntax",
-            "an allowlist (a mapping with paths, regexes, stopwords)",
+            "an allowlist (a mapping with paths, path_regexes, regexes, stopwords, matches)",
         ),
     ] {
         message = message.replace(ty, words);
