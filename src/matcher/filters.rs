@@ -57,11 +57,14 @@ const COMPOUND_CREDENTIAL_NAMES: &[&str] = &["sigkey", "enckey", "apikey", "acce
 /// `password`) rather than a bare `token`.
 pub fn match_confidence(rule: &Rule, name: &[u8], secret: &[u8]) -> Confidence {
     let confidence = rule.syntax.confidence;
+    let name = name.to_ascii_lowercase();
+    if confidence != Confidence::High && names_digest(&name) && is_hex_digest(secret) {
+        return Confidence::Low;
+    }
     if confidence != Confidence::Low {
         return confidence;
     }
     let classes = char_classes(secret);
-    let name = name.to_ascii_lowercase();
     if is_key_id(&name, secret) || names_public_half(&name) {
         return Confidence::Low;
     }
@@ -92,6 +95,23 @@ fn names_key_id(name: &[u8]) -> bool {
         .collect();
     let bare = name.ends_with(b"accesskey") || name.ends_with(b"accesskeyid");
     bare && memchr::memmem::find(&name, b"secret").is_none()
+}
+
+/// Whether a name says its value is a digest of something (`hashed_secret`
+/// in a detect-secrets baseline, `password_hash`, `secret_sha256`,
+/// `token_digest`): a hash of a secret is not the secret.
+fn names_digest(name: &[u8]) -> bool {
+    [
+        "hash", "digest", "checksum", "sha1", "sha256", "sha512", "md5",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(name, w.as_bytes()).is_some())
+}
+
+/// Whether a value is hexadecimal of a common digest's length (MD5, SHA-1,
+/// SHA-256, SHA-512).
+fn is_hex_digest(secret: &[u8]) -> bool {
+    matches!(secret.len(), 32 | 40 | 64 | 128) && secret.iter().all(u8::is_ascii_hexdigit)
 }
 
 /// Whether a match is the identifier half of an access key pair: a name
@@ -411,6 +431,16 @@ mod tests {
         assert!(!is_key_id(b"KAFKA_ACCESS_KEY=", mixed), "a qualified name");
         assert!(!is_key_id(b"AccessKey = ", b"2768falcon_Walnut"));
         assert!(!names_key_id(b"aws_secret_access_key"));
+    }
+
+    #[test]
+    fn digests_of_secrets_are_not_secrets() {
+        assert!(names_digest(b"\"hashed_secret\": \""));
+        assert!(names_digest(b"password_hash = \""));
+        assert!(!names_digest(b"hmac_secret = \""));
+        assert!(is_hex_digest(b"2f1a3c9e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39"));
+        assert!(!is_hex_digest(b"2f1a3c9e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a3"));
+        assert!(!is_hex_digest(b"q8Zr2LmN5vXc0Tb7q8Zr2LmN5vXc0Tb7"));
     }
 
     #[test]
