@@ -83,18 +83,22 @@ pub fn match_confidence(rule: &Rule, name: &[u8], secret: &[u8]) -> Confidence {
     }
 }
 
-/// Whether a generic match's name is a bare access key (`access_key =`,
+/// Whether a generic match's name, reduced to its letters and digits, ends
+/// in access key (`access_key =`,
 /// `AccessKey:`): in AWS, MinIO, Scaleway, Alibaba and others the access
 /// key is the identifier half of a pair whose secret half is named
 /// `secret_key`, so such a value stays low confidence.
-fn names_key_id(name: &[u8]) -> bool {
-    let name: Vec<u8> = name
-        .iter()
+fn ends_in_key_id(letters: &[u8]) -> bool {
+    let ends = letters.ends_with(b"accesskey") || letters.ends_with(b"accesskeyid");
+    ends && memchr::memmem::find(letters, b"secret").is_none()
+}
+
+/// A name's letters and digits, without separators or quotes.
+fn alphanumerics(name: &[u8]) -> Vec<u8> {
+    name.iter()
         .copied()
         .filter(u8::is_ascii_alphanumeric)
-        .collect();
-    let bare = name.ends_with(b"accesskey") || name.ends_with(b"accesskeyid");
-    bare && memchr::memmem::find(&name, b"secret").is_none()
+        .collect()
 }
 
 /// Whether a name says its value is a digest of something (`hashed_secret`
@@ -122,17 +126,11 @@ fn is_hex_digest(secret: &[u8]) -> bool {
 /// whatever its provider's format; a qualified one (`KAFKA_ACCESS_KEY`)
 /// usually names a service's single key.
 fn is_key_id(name: &[u8], secret: &[u8]) -> bool {
-    if !names_key_id(name) {
+    let letters = alphanumerics(name);
+    if !ends_in_key_id(&letters) {
         return false;
     }
-    let bare = {
-        let letters: Vec<u8> = name
-            .iter()
-            .copied()
-            .filter(u8::is_ascii_alphanumeric)
-            .collect();
-        letters == b"accesskey" || letters == b"accesskeyid"
-    };
+    let bare = letters == b"accesskey" || letters == b"accesskeyid";
     shaped_like_key_id(secret) || (bare && secret.iter().all(u8::is_ascii_alphanumeric))
 }
 
@@ -425,12 +423,12 @@ mod tests {
         ] {
             assert!(!shaped_like_key_id(secret.as_bytes()), "{secret}");
         }
-        assert!(names_key_id(b"kafka_access_key"));
+        assert!(ends_in_key_id(&alphanumerics(b"kafka_access_key")));
         let mixed = b"nAH2VzKrMrRjySLlt8HCdFU3tM2TUu";
         assert!(is_key_id(b"access_key = ", mixed), "the bare name");
         assert!(!is_key_id(b"KAFKA_ACCESS_KEY=", mixed), "a qualified name");
         assert!(!is_key_id(b"AccessKey = ", b"2768falcon_Walnut"));
-        assert!(!names_key_id(b"aws_secret_access_key"));
+        assert!(!ends_in_key_id(&alphanumerics(b"aws_secret_access_key")));
     }
 
     #[test]

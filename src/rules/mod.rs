@@ -592,8 +592,8 @@ impl Rule {
         if syntax.name.trim().is_empty() {
             return Err(fail("'name' is empty".to_owned()));
         }
-        let (secret_group, regex_max_len) = secret_group(&syntax.regex).map_err(&fail)?;
-        let max_len = match (syntax.max_len, regex_max_len) {
+        let groups = groups(&syntax.regex).map_err(&fail)?;
+        let max_len = match (syntax.max_len, groups.max_len) {
             (Some(0), _) => return Err(fail("max_len must be at least 1".to_owned())),
             (Some(given), Some(bound)) => Some(given.min(bound)),
             (given, bound) => given.or(bound),
@@ -613,17 +613,16 @@ impl Rule {
         }
         let allowlist =
             Allowlist::compile(&syntax.allowlist.clone().unwrap_or_default()).map_err(&fail)?;
-        let pair_group = named_group(&syntax.regex, "pair");
         if let Some(check) = &syntax.validation {
             check
-                .check(pair_group.is_some())
+                .check(groups.pair.is_some())
                 .map_err(|e| fail(format!("validation: {e}")))?;
         }
         Ok(Rule {
             syntax,
             file: file.to_owned(),
-            secret_group,
-            pair_group,
+            secret_group: groups.secret,
+            pair_group: groups.pair,
             max_len,
             allowlist,
             regex: OnceLock::new(),
@@ -661,25 +660,19 @@ fn validate_id(id: &str) -> Result<(), String> {
     }
 }
 
-/// The index of the capture group called `name`, if the pattern has one.
-fn named_group(pattern: &str, name: &str) -> Option<usize> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .unicode(false)
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let mut names = Vec::new();
-    collect_groups(&hir, &mut names);
-    names
-        .iter()
-        .find(|(_, n)| n.as_deref() == Some(name))
-        .map(|(index, _)| *index as usize)
+/// What loading a rule needs from its pattern, parsed once (cheap, no
+/// compilation).
+struct Groups {
+    /// The `secret` group, or else the first one.
+    secret: usize,
+    /// The `pair` group, if any.
+    pair: Option<usize>,
+    /// The longest match the pattern allows, if bounded.
+    max_len: Option<usize>,
 }
 
-/// Parses a pattern (cheap, no compilation); returns its secret group and
-/// the longest match it allows, if bounded.
-fn secret_group(pattern: &str) -> Result<(usize, Option<usize>), String> {
+/// Parses a pattern and finds its groups.
+fn groups(pattern: &str) -> Result<Groups, String> {
     let hir = regex_syntax::ParserBuilder::new()
         .utf8(false)
         .unicode(false)
@@ -689,17 +682,20 @@ fn secret_group(pattern: &str) -> Result<(usize, Option<usize>), String> {
     let max_len = hir.properties().maximum_len();
     let mut names = Vec::new();
     collect_groups(&hir, &mut names);
-    if let Some((index, _)) = names
-        .iter()
-        .find(|(_, name)| name.as_deref() == Some("secret"))
-    {
-        return Ok((*index as usize, max_len));
-    }
-    names
-        .iter()
-        .map(|(index, _)| (*index as usize, max_len))
-        .min()
-        .ok_or_else(|| "regex has no capture group: name the secret with (?P<secret>...)".into())
+    let named = |wanted: &str| {
+        names
+            .iter()
+            .find(|(_, name)| name.as_deref() == Some(wanted))
+            .map(|(index, _)| *index as usize)
+    };
+    let secret = named("secret")
+        .or_else(|| names.iter().map(|(index, _)| *index as usize).min())
+        .ok_or("regex has no capture group: name the secret with (?P<secret>...)")?;
+    Ok(Groups {
+        secret,
+        pair: named("pair"),
+        max_len,
+    })
 }
 
 fn collect_groups(hir: &regex_syntax::hir::Hir, out: &mut Vec<(u32, Option<String>)>) {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::bail;
 use base64::Engine as _;
 
-use super::{CheckSyntax, Checked, Counts, Kind, Method, State, fill, sigv4, url_host};
+use super::{CheckSyntax, Checked, Counts, Kind, Method, State, fill, sigv4};
 use crate::finding::Finding;
 
 /// How checks are run.
@@ -216,7 +216,7 @@ fn run_one(
     match job.check.kind {
         Kind::Http => {
             let url = job.check.url.as_deref().unwrap_or_default();
-            limiter.wait(url_host(url).unwrap_or(url));
+            limiter.wait(host_of(url));
             http(agent, &job.check, &target(url, base), job, timeout)
         }
         Kind::AwsSts => {
@@ -303,11 +303,7 @@ fn aws_sts(agent: &ureq::Agent, url: &str, job: &Job, timeout: Duration) -> Chec
             "a temporary key (ASIA...) works only with its session token, which is not checked",
         );
     }
-    let host = url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_default();
+    let host = host_of(url);
     let amz_date = amz_date(SystemTime::now());
     let request = sigv4::Request {
         method: "POST",
@@ -343,11 +339,7 @@ fn judge(
     timeout: Duration,
     state: impl Fn(u16, &str) -> State,
 ) -> Checked {
-    let host = url
-        .split("://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or(url);
+    let host = host_of(url);
     match response {
         Ok(mut response) => {
             let status = response.status().as_u16();
@@ -365,6 +357,12 @@ fn judge(
         ),
         Err(error) => Checked::new(State::Error, format!("request to {host} failed: {error}")),
     }
+}
+
+/// The host (and port) of a URL a check is sent to.
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
 /// `YYYYMMDDTHHMMSSZ` for a time.
