@@ -7,7 +7,8 @@
 #   benches/huge-inputs/run.sh DIR [LEAKHOUND]
 #   ONLY="jwt-line long-run" benches/huge-inputs/run.sh DIR    # some cases
 #
-# Cases: big, line, jwt-line, long-run, many, history, odd. Needs git,
+# Cases: big, line, jwt-line, long-run, one-letter, zeros, many, history,
+# odd. Needs git,
 # python3 and about 4 GB of free disk. Every secret is synthetic.
 set -euo pipefail
 dir=${1:?usage: run.sh DIR [LEAKHOUND]}
@@ -115,6 +116,27 @@ with open(sys.argv[1], "wb") as f:
 PY
     fi
     measure "49 MB one-run base64, token at its end" scan --no-git "$dir/run"
+fi
+
+# 63 MB of one letter: a keyword of twenty `A`s occurs at every byte.
+# Overlapping occurrences of a keyword are kept as one region, so memory
+# stays flat.
+if wanted one-letter; then
+    if [ ! -f "$dir/letter/a.txt" ]; then
+        mkdir -p "$dir/letter"
+        python3 -c "open('$dir/letter/a.txt', 'wb').write(b'A' * 63_000_000)"
+    fi
+    measure "63 MB of the letter A" scan --no-git "$dir/letter"
+fi
+
+# 20 MB of wrapped base64 of zero bytes: runs of `A` on every line, and
+# runs that decode to NUL bytes.
+if wanted zeros; then
+    if [ ! -f "$dir/zeros/zeros.b64" ]; then
+        mkdir -p "$dir/zeros"
+        python3 -c "import base64; open('$dir/zeros/zeros.b64', 'wb').write(base64.encodebytes(bytes(15_000_000)))"
+    fi
+    measure "20 MB wrapped base64 of zeros" scan --no-git "$dir/zeros"
 fi
 
 # A million small files, one with a secret.

@@ -34,6 +34,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
+use super::regions::Regions;
+
 /// Blocks remembered, at most (about 40 bytes each with their keyword
 /// occurrences).
 pub const MAX_ENTRIES: usize = 1 << 21;
@@ -50,6 +52,10 @@ const MAX_BLOCK: usize = 16 << 10;
 /// Blocks longer than this (a long line) are never checked for decoding
 /// on their own: that would decode them twice.
 pub const MAX_DECODE_CHECK: usize = 64 << 10;
+
+/// Keyword regions remembered, at most, over all blocks (12 bytes each:
+/// 48 MiB). Text dense with keywords fills this before `MAX_ENTRIES`.
+pub const MAX_STORED_HITS: usize = 1 << 22;
 
 const SHARDS: usize = 64;
 
@@ -156,12 +162,13 @@ impl Memo {
             wraps: false,
         };
         unclean.clear();
+        let mut regions = Regions::new(out);
         let mut start = 0;
         while start < text.len() {
             let end = block_end(text, start);
             let block = &text[start..end];
             let key = key(block, start == 0, end == text.len());
-            let facts = self.block(key, block, start, search, scratch, out);
+            let facts = self.block(key, block, start, search, scratch, &mut regions);
             if !facts.decode_clean {
                 blocks.decode_clean = false;
                 blocks.wraps |= facts.wraps;
@@ -177,7 +184,7 @@ impl Memo {
     }
 
     /// The facts of one block, looked up or found and remembered; its
-    /// keyword occurrences are appended to `out` shifted by `offset`.
+    /// keyword occurrences are added to `out` shifted by `offset`.
     fn block(
         &self,
         key: u128,
@@ -185,18 +192,20 @@ impl Memo {
         offset: usize,
         search: &mut dyn Search,
         scratch: &mut Vec<KeywordHit>,
-        out: &mut Vec<KeywordHit>,
+        out: &mut Regions<'_>,
     ) -> Facts {
         let shard = &self.shards[(key as usize) % SHARDS];
         {
             let shard = shard.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(facts) = shard.map.get(&key) {
                 let hits = &shard.hits[facts.first as usize..(facts.first + facts.len) as usize];
-                out.extend(hits.iter().map(|&(pattern, start, end)| KeywordHit {
-                    pattern,
-                    start: offset + start as usize,
-                    end: offset + end as usize,
-                }));
+                for &(pattern, start, end) in hits {
+                    out.push(KeywordHit {
+                        pattern,
+                        start: offset + start as usize,
+                        end: offset + end as usize,
+                    });
+                }
                 return *facts;
             }
         }
@@ -205,11 +214,13 @@ impl Memo {
         let wraps = wraps_on(block);
         let decode_clean =
             block.len() <= MAX_DECODE_CHECK && !wraps && search.decodes_nothing(block);
-        out.extend(scratch.iter().map(|h| KeywordHit {
-            pattern: h.pattern,
-            start: offset + h.start,
-            end: offset + h.end,
-        }));
+        for h in scratch.iter() {
+            out.push(KeywordHit {
+                pattern: h.pattern,
+                start: offset + h.start,
+                end: offset + h.end,
+            });
+        }
         let mut shard = shard.lock().unwrap_or_else(|e| e.into_inner());
         let facts = Facts {
             first: shard.hits.len() as u32,
@@ -217,7 +228,9 @@ impl Memo {
             decode_clean,
             wraps,
         };
-        if shard.map.len() < MAX_ENTRIES / SHARDS && shard.hits.len() < u32::MAX as usize / 2 {
+        if shard.map.len() < MAX_ENTRIES / SHARDS
+            && shard.hits.len() + scratch.len() <= MAX_STORED_HITS / SHARDS
+        {
             shard.hits.extend(
                 scratch
                     .iter()

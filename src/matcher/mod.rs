@@ -6,6 +6,7 @@
 
 mod filters;
 pub mod memo;
+pub mod regions;
 pub mod stats;
 
 use std::ops::Range;
@@ -142,21 +143,21 @@ impl Engine {
         self.prefilter.as_ref().is_some_and(|p| p.is_match(text))
     }
 
-    /// Appends every occurrence of every keyword in `haystack` to `out`,
-    /// ordered by where they end.
+    /// Appends the occurrences of every keyword in `haystack` to `out`, as
+    /// [`regions::Regions`]: overlapping occurrences of one keyword are one
+    /// region, and their number is bounded.
     pub fn keyword_hits(&self, haystack: &[u8], out: &mut Vec<KeywordHit>) {
         let Some(prefilter) = &self.prefilter else {
             return;
         };
-        out.extend(
-            prefilter
-                .find_overlapping_iter(haystack)
-                .map(|hit| KeywordHit {
-                    pattern: hit.pattern().as_u32(),
-                    start: hit.start(),
-                    end: hit.end(),
-                }),
-        );
+        let mut regions = regions::Regions::new(out);
+        for hit in prefilter.find_overlapping_iter(haystack) {
+            regions.push(KeywordHit {
+                pattern: hit.pattern().as_u32(),
+                start: hit.start(),
+                end: hit.end(),
+            });
+        }
     }
 
     /// Whether keyword occurrences can be found block by block: no keyword
@@ -290,6 +291,9 @@ impl<'e> Matcher<'e> {
         }
         self.keywords = found;
         self.candidates.sort_unstable();
+        for &rule in &self.candidates {
+            normalize(&mut self.windows[rule]);
+        }
     }
 
     /// Adds a window to a rule, merging it with the previous one when they
@@ -367,6 +371,25 @@ impl<'e> Matcher<'e> {
             }
         }
     }
+}
+
+/// Sorts windows and merges those that overlap, if they are not already
+/// in order: a keyword region widened late (see [`regions`]) can start
+/// before windows added after it, and overlapping windows would find a
+/// match twice.
+fn normalize(windows: &mut Vec<Range<usize>>) {
+    if windows.windows(2).all(|w| w[0].end < w[1].start) {
+        return;
+    }
+    windows.sort_unstable_by_key(|w| w.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(windows.len());
+    for window in windows.drain(..) {
+        match merged.last_mut() {
+            Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
+            _ => merged.push(window),
+        }
+    }
+    *windows = merged;
 }
 
 /// The per-secret filters of one rule plus the global ones. `whole` is the
@@ -523,6 +546,29 @@ mod tests {
             .find(b"key = tok_q1w2e3r4\nkey = zz9yy8xx7", &mut out);
         let rules: Vec<_> = out.iter().map(|m| e.rules()[m.rule].id()).collect();
         assert_eq!(rules, ["tok", "generic"]);
+    }
+
+    #[test]
+    fn a_run_of_one_letter_is_a_few_keyword_regions() {
+        // A built-in keyword is twenty `A`s (Twitter bearer tokens): in a
+        // run of `A` it occurs at every byte.
+        let rules = RuleSet::builtin().unwrap();
+        let engine = Engine::new(&rules, Allowlist::default());
+        let mut hits = Vec::new();
+        engine.keyword_hits(&vec![b'A'; 1 << 20], &mut hits);
+        assert!(!hits.is_empty());
+        assert!(hits.len() <= 8, "{} regions", hits.len());
+        assert!(hits.iter().any(|h| h.start == 0 && h.end == 1 << 20));
+    }
+
+    #[test]
+    fn windows_out_of_order_are_sorted_and_merged() {
+        let mut windows = vec![0..10, 20..30, 5..12, 40..50];
+        normalize(&mut windows);
+        assert_eq!(windows, [0..12, 20..30, 40..50]);
+        let mut ordered = vec![0..1, 2..3];
+        normalize(&mut ordered);
+        assert_eq!(ordered, [0..1, 2..3]);
     }
 
     #[test]
