@@ -270,8 +270,8 @@ pub struct ScanArgs {
     /// Configuration file [default: .leakhound.yml at the project root].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Number of threads [default: number of CPUs].
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Number of threads, 1 to 256 [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 }
 
@@ -326,6 +326,26 @@ pub enum ListFormat {
     Json,
 }
 
+/// Most worker threads: each idle worker is woken and put back to sleep
+/// as work arrives, so thousands of them spend seconds doing nothing (and
+/// a scan reads from one disk and a few packs).
+pub const MAX_THREADS: usize = 256;
+
+/// Parses a thread count from 1 to [`MAX_THREADS`].
+pub fn parse_threads(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of threads"))?;
+    if (1..=MAX_THREADS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "{n} threads: use 1 to {MAX_THREADS} (leave -j out for one per CPU)"
+        ))
+    }
+}
+
 /// Parses `1234`, `10K`, `64M`, `1G` (powers of 1024; `KiB`/`KB` and
 /// lowercase accepted).
 pub fn parse_size(text: &str) -> Result<u64, String> {
@@ -365,6 +385,15 @@ mod tests {
         assert_eq!(parse_size("1g"), Ok(1 << 30));
         assert!(parse_size("ten").is_err());
         assert!(parse_size("5X").unwrap_err().contains("unknown size unit"));
+    }
+
+    #[test]
+    fn thread_counts_are_bounded() {
+        assert_eq!(parse_threads("4"), Ok(4));
+        assert_eq!(parse_threads("256"), Ok(256));
+        assert!(parse_threads("0").unwrap_err().contains("use 1 to 256"));
+        assert!(parse_threads("10000").unwrap_err().contains("use 1 to 256"));
+        assert!(parse_threads("-1").is_err());
     }
 
     #[test]

@@ -356,15 +356,21 @@ impl<'e> ChunkScanner<'e> {
     /// matches to `out`, including those in decoded parts of it. Binary
     /// content is skipped and counted; UTF-16 text is decoded first.
     pub fn hits(&mut self, bytes: &[u8], name: &str, out: &mut Vec<Hit>) {
-        if looks_binary(bytes) {
-            let Some(text) = decode::utf16(bytes) else {
-                log::debug!("{name}: skipped: binary");
-                self.summary.skip(SkipReason::Binary);
+        // UTF-16 is recognised before binary content is: its ASCII has a
+        // zero byte per character, and a byte order mark declares it even
+        // where no zero byte is near the start.
+        let binary = looks_binary(bytes);
+        if binary || decode::has_utf16_bom(bytes) {
+            if let Some(text) = decode::utf16(bytes) {
+                self.summary.inputs_scanned += 1;
+                self.summary.bytes_scanned += bytes.len() as u64;
+                self.text_hits(text.as_bytes(), name, &[Encoding::Utf16], out);
                 return;
-            };
-            self.summary.inputs_scanned += 1;
-            self.summary.bytes_scanned += bytes.len() as u64;
-            self.text_hits(text.as_bytes(), name, &[Encoding::Utf16], out);
+            }
+        }
+        if binary {
+            log::debug!("{name}: skipped: binary");
+            self.summary.skip(SkipReason::Binary);
             return;
         }
         self.summary.inputs_scanned += 1;

@@ -319,6 +319,34 @@ fn stdin_is_scanned() {
 }
 
 #[test]
+fn endless_stdin_stops_at_the_size_limit() {
+    let mut child = leakhound()
+        .args(["scan", "-", "--max-file-size", "1M"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A guard against a hang, not a measure of speed: reading 1 MiB takes
+    // milliseconds.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("scan - < /dev/zero did not stop");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("standard input is larger than the size limit (1048576 bytes)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn output_file_is_private() {
     let tree = planted();
     let out = tree.path().join("report.json");
@@ -374,6 +402,16 @@ fn bad_size_is_an_error() {
         leakhound().args(["scan", ".", "--max-file-size", "12Q"]),
         None
     ));
+}
+
+#[test]
+fn thread_counts_out_of_range_are_refused() {
+    for n in ["0", "10000"] {
+        let output = leakhound().args(["scan", ".", "-j", n]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "-j {n}: {stderr}");
+        assert!(stderr.contains("use 1 to 256"), "-j {n}: {stderr}");
+    }
 }
 
 #[test]

@@ -31,6 +31,42 @@ fn rules_found(json: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+#[test]
+fn utf16_with_control_characters_or_in_another_script_is_scanned() {
+    let tree = Tree::new();
+    // A byte order mark, a form feed, an escape sequence and NUL padding.
+    let mut bom = vec![0xFF, 0xFE];
+    bom.extend(utf16le(&format!(
+        "\x0c\n\x1b[1mdeploy token = '{}'\x1b[0m\n",
+        gitlab_pat(31)
+    )));
+    bom.extend([0, 0]);
+    tree.write("bom.txt", bom);
+    // No byte order mark, mostly CJK: its only zero bytes are those of
+    // the ASCII characters.
+    let cjk = format!(
+        "{}\n部署令牌 = '{}'\n{}\n",
+        "配置文件说明：请勿提交".repeat(30),
+        gitlab_pat(32),
+        "结束".repeat(30)
+    );
+    tree.write("cjk.txt", utf16le(&cjk));
+    let (code, json, stderr) = json(&tree, &["--no-git"]);
+    assert_eq!(code, 1, "{stderr}");
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["locations"][0]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["bom.txt", "cjk.txt"], "{json}");
+    assert!(json["summary"]["skipped"].get("binary").is_none(), "{json}");
+}
+
 #[test]
 fn invalid_utf8_is_scanned() {
     let tree = Tree::new();

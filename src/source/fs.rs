@@ -155,30 +155,31 @@ pub struct Stdin<R> {
 }
 
 impl<R: Read> Source for Stdin<R> {
+    /// Reads at most the size limit and one byte more: a larger input (an
+    /// endless one, say `/dev/zero`) is an error, not a scan of its start
+    /// nor a wait for an end that never comes. The writer of a longer
+    /// stream then sees its pipe closed.
     fn produce(&mut self, sink: &dyn Sink) -> anyhow::Result<Produced> {
         let limit = sink.max_size();
         let mut bytes = Vec::new();
-        let read = (&mut self.reader)
-            .take(limit + 1)
+        (&mut self.reader)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
-            .and_then(|n| {
-                // Read to the end, so that the writer is not cut off.
-                let rest = std::io::copy(&mut self.reader, &mut std::io::sink())?;
-                Ok(n as u64 + rest)
-            });
-        let size = read.map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
-        if size > limit {
-            sink.too_large("-", size);
-        } else {
-            let place = Place::file("-".into(), "-".into());
-            sink.input(Input {
-                bytes: &bytes,
-                name: "-",
-                place: Some(&place),
-                blob: None,
-                base: None,
-            });
+            .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
+        if bytes.len() as u64 > limit {
+            anyhow::bail!(
+                "standard input is larger than the size limit ({limit} bytes): nothing was \
+                 scanned; raise --max-file-size to scan it"
+            );
         }
+        let place = Place::file("-".into(), "-".into());
+        sink.input(Input {
+            bytes: &bytes,
+            name: "-",
+            place: Some(&place),
+            blob: None,
+            base: None,
+        });
         Ok(Produced::default())
     }
 }
