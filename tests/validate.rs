@@ -269,6 +269,23 @@ fn a_base_url_off_this_machine_is_refused() {
 }
 
 #[test]
+fn a_base_url_by_name_is_refused_even_localhost() {
+    // /etc/hosts may map `localhost` anywhere: only a literal loopback
+    // address is taken.
+    let tree = Tree::new();
+    tree.write("a.env", format!("GITHUB_TOKEN={}\n", github_classic(72)));
+    let output = tree
+        .cmd()
+        .args(["scan", "--no-git", ".", "--validate"])
+        .env("LEAKHOUND_VALIDATE_BASE_URL", "http://localhost:8765")
+        .output()
+        .expect("leakhound runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a loopback address"), "{stderr}");
+}
+
+#[test]
 fn html_report_shows_each_findings_validation_state() {
     use scraper::{Html, Selector};
     let (live, dead) = (github_classic(44), github_classic(45));

@@ -20,7 +20,8 @@ pub struct Options {
     pub concurrency: usize,
     /// Least time between two requests to the same host.
     pub host_interval: Duration,
-    /// For tests only: `http://127.0.0.1:PORT` (or `localhost`, `[::1]`)
+    /// For tests only: `http://127.0.0.1:PORT` (or another literal loopback
+    /// address, `[::1]`)
     /// that replaces every check's scheme and host, so that tests talk to
     /// a local mock server. Anything but a loopback address is refused, so
     /// this can never send a secret anywhere but this machine.
@@ -114,7 +115,15 @@ fn loopback(base: &str) -> anyhow::Result<String> {
             host
         }
     });
-    if !matches!(name, "127.0.0.1" | "localhost" | "[::1]") || host.contains('/') {
+    // A literal address only: a name (even `localhost`) is resolved
+    // through /etc/hosts and DNS, which may point anywhere.
+    let ip: Option<std::net::IpAddr> = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name)
+        .parse()
+        .ok();
+    if !ip.is_some_and(|ip| ip.is_loopback()) || host.contains('/') {
         bail!(
             "the validation base URL {base:?} is not a loopback address: it exists for tests against a local server (http://127.0.0.1:PORT) and cannot send secrets elsewhere"
         );
@@ -403,9 +412,13 @@ mod tests {
             loopback("http://127.0.0.1:8080/").unwrap(),
             "http://127.0.0.1:8080"
         );
-        assert!(loopback("http://localhost:1").is_ok());
         assert!(loopback("http://[::1]:9").is_ok());
+        assert!(loopback("http://127.0.0.2:9").is_ok());
         for bad in [
+            // A name is resolved, and /etc/hosts may send it elsewhere.
+            "http://localhost:1",
+            "http://127.0.0.1@evil.example:80",
+            "http://[::ffff:10.0.0.1]:80",
             "http://evil.example:80",
             "http://127.0.0.1.evil.example",
             "http://127.0.0.1:80/path",
