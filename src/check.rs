@@ -52,7 +52,11 @@ pub fn check(set: &RuleSet, selected: impl Fn(&Rule) -> bool) -> Vec<Problem> {
         let mut fires = |text: &str| {
             matches.clear();
             matcher.find(text.as_bytes(), &mut matches);
-            matches.iter().any(|m| m.rule == index)
+            // A look-alike whose checksum fails is reported at low
+            // confidence as not a real token: not a finding of the rule.
+            matches
+                .iter()
+                .any(|m| m.rule == index && !m.checksum_mismatch)
         };
         for (n, example) in rule.syntax.examples.iter().enumerate() {
             if !fires(example) {

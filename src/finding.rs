@@ -42,7 +42,23 @@ pub struct Location {
     /// Where in git history this location comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git: Option<GitLocation>,
+    /// Why this location is reported as it is, when that is not plain:
+    /// `checksum does not match: not a real ...` for a look-alike token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+impl Location {
+    /// Whether this is a token look-alike whose checksum does not match.
+    pub fn checksum_mismatch(&self) -> bool {
+        self.note
+            .as_deref()
+            .is_some_and(|n| n.starts_with(CHECKSUM_MISMATCH))
+    }
+}
+
+/// How the note of a look-alike token starts.
+pub const CHECKSUM_MISMATCH: &str = "checksum does not match";
 
 /// The git provenance of a location: the blob, and the commit that first
 /// put that blob at that path.

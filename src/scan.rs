@@ -45,6 +45,10 @@ pub struct Summary {
     /// confidence (test code, documentation, weak generic matches).
     #[serde(skip_serializing_if = "is_zero")]
     pub below_min_confidence: u64,
+    /// Of those, look-alike tokens whose checksum does not match (made up
+    /// or mistyped: not real tokens).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub checksum_mismatch: u64,
     /// Inputs whose decoding stopped at its size limit (twice the input's
     /// size in decoded text): parts of them were matched only as written.
     #[serde(skip_serializing_if = "is_zero")]
@@ -175,6 +179,14 @@ impl Summary {
                 self.below_min_confidence,
                 plural(self.below_min_confidence)
             ));
+            if self.checksum_mismatch > 0 {
+                s.push_str(&format!(
+                    " ({} token look-alike{} whose checksum does not match: not real tokens; \
+                     --min-confidence low lists them)",
+                    self.checksum_mismatch,
+                    plural(self.checksum_mismatch)
+                ));
+            }
         }
         if self.decode_limit > 0 {
             const SHOWN: usize = 3;
@@ -269,6 +281,8 @@ pub struct Hit {
     pub in_test_module: bool,
     /// In a documentation string (a Python docstring, say).
     pub in_doc_string: bool,
+    /// The rule's prefix and shape without its checksum.
+    pub checksum_mismatch: bool,
 }
 
 /// Per-thread scanning state: a matcher, its scratch space, and results.
@@ -586,6 +600,7 @@ impl<'e> ChunkScanner<'e> {
                 decoded: chain.to_vec(),
                 in_test_module: false,
                 in_doc_string: false,
+                checksum_mismatch: m.checksum_mismatch,
             });
         }
     }
@@ -633,6 +648,13 @@ impl<'e> ChunkScanner<'e> {
             fingerprint,
             snippet: hit.snippet.clone(),
             git,
+            note: hit.checksum_mismatch.then(|| {
+                format!(
+                    "{}: not a real {}",
+                    finding::CHECKSUM_MISMATCH,
+                    rule.syntax.name
+                )
+            }),
         };
         self.findings.add(
             hit.rule,

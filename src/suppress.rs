@@ -111,8 +111,14 @@ impl Suppression {
             .into_iter()
             .filter_map(|mut f| {
                 let before = f.locations.len();
+                let look_alikes = f
+                    .locations
+                    .iter()
+                    .filter(|l| l.confidence < self.min_confidence && l.checksum_mismatch())
+                    .count();
                 f.locations.retain(|l| l.confidence >= self.min_confidence);
                 summary.below_min_confidence += (before - f.locations.len()) as u64;
+                summary.checksum_mismatch += look_alikes as u64;
                 (!f.locations.is_empty()).then_some(f)
             })
             .collect()

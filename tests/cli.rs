@@ -319,6 +319,50 @@ fn stdin_is_scanned() {
 }
 
 #[test]
+fn a_token_look_alike_with_a_bad_checksum_is_reported_at_low_confidence() {
+    // A developer testing the hook with a made-up token: `ghp_` and 36
+    // characters, the checksum wrong.
+    let real = github_classic(81);
+    let last = real.chars().last().unwrap();
+    let fake = format!(
+        "{}{}",
+        &real[..real.len() - 1],
+        if last == 'a' { 'b' } else { 'a' }
+    );
+    let tree = Tree::new();
+    tree.write("app.env", format!("GITHUB_TOKEN={fake}\n"));
+    let output = tree
+        .cmd()
+        .args(["scan", "--no-git", ".", "-f", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("1 location below --min-confidence not shown (1 token look-alike whose checksum does not match"),
+        "{stderr}"
+    );
+    let (code, json) = run_json(tree.cmd().args([
+        "scan",
+        "--no-git",
+        ".",
+        "-f",
+        "json",
+        "--min-confidence",
+        "low",
+    ]));
+    assert_eq!(code, 1);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "github-pat-classic", "{json}");
+    assert_eq!(finding["confidence"], "low");
+    let note = finding["locations"][0]["note"].as_str().unwrap();
+    assert!(
+        note.starts_with("checksum does not match: not a real GitHub"),
+        "{note}"
+    );
+}
+
+#[test]
 fn endless_stdin_stops_at_the_size_limit() {
     let mut child = leakhound()
         .args(["scan", "-", "--max-file-size", "1M"])

@@ -59,6 +59,10 @@ pub struct Match {
     /// medium for a generic match whose value looks random enough (see
     /// [`filters::match_confidence`]).
     pub confidence: Confidence,
+    /// The secret has the rule's prefix and shape but not its checksum: a
+    /// made-up or mistyped token, reported at low confidence with that
+    /// reason (see [`crate::rules::checksum::Checksum::identifies`]).
+    pub checksum_mismatch: bool,
 }
 
 impl Engine {
@@ -341,7 +345,7 @@ impl<'e> Matcher<'e> {
                 let Some(m) = caps.get_match() else { break };
                 let next = if m.is_empty() { m.end() + 1 } else { m.end() };
                 if let Some(secret) = caps.get_group(rule.secret_group).filter(|s| !s.is_empty())
-                    && accepts(
+                    && let Some(verdict) = accepts(
                         rule,
                         &self.engine.global,
                         &haystack[secret.range()],
@@ -349,6 +353,7 @@ impl<'e> Matcher<'e> {
                         &haystack[..secret.start],
                     )
                 {
+                    let checksum_mismatch = verdict == Verdict::ChecksumMismatch;
                     out.push(Match {
                         rule: index,
                         span: m.range(),
@@ -357,11 +362,16 @@ impl<'e> Matcher<'e> {
                             .pair_group
                             .and_then(|g| caps.get_group(g))
                             .map(|s| s.range()),
-                        confidence: filters::match_confidence(
-                            rule,
-                            &haystack[name_start(haystack, m.start())..secret.start],
-                            &haystack[secret.range()],
-                        ),
+                        confidence: if checksum_mismatch {
+                            Confidence::Low
+                        } else {
+                            filters::match_confidence(
+                                rule,
+                                &haystack[name_start(haystack, m.start())..secret.start],
+                                &haystack[secret.range()],
+                            )
+                        },
+                        checksum_mismatch,
                     });
                 }
                 if next > window.end {
@@ -392,25 +402,44 @@ fn normalize(windows: &mut Vec<Range<usize>>) {
     *windows = merged;
 }
 
-/// The per-secret filters of one rule plus the global ones. `whole` is the
-/// whole match (for `allowlist.matches`); `before` is the input before the
-/// secret, which some checksums cover.
-fn accepts(rule: &Rule, global: &Allowlist, secret: &[u8], whole: &[u8], before: &[u8]) -> bool {
+/// What the filters say of a match they let through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    /// A secret as far as the filters can tell.
+    Secret,
+    /// The rule's prefix and shape without its checksum.
+    ChecksumMismatch,
+}
+
+/// The per-secret filters of one rule plus the global ones: `None` drops
+/// the match. `whole` is the whole match (for `allowlist.matches`);
+/// `before` is the input before the secret, which some checksums cover.
+fn accepts(
+    rule: &Rule,
+    global: &Allowlist,
+    secret: &[u8],
+    whole: &[u8],
+    before: &[u8],
+) -> Option<Verdict> {
     if let Some(min) = rule.syntax.min_entropy
         && entropy(secret) < min_entropy_for(rule, secret, min)
     {
-        return false;
+        return None;
     }
-    if let Some(checksum) = rule.syntax.checksum
-        && !checksum.verify(secret, before)
-    {
-        return false;
+    let allowed = is_placeholder(secret)
+        || rule.allowlist.allows_secret(secret)
+        || global.allows_secret(secret)
+        || rule.allowlist.allows_match(whole)
+        || global.allows_match(whole);
+    if allowed {
+        return None;
     }
-    !is_placeholder(secret)
-        && !rule.allowlist.allows_secret(secret)
-        && !global.allows_secret(secret)
-        && !rule.allowlist.allows_match(whole)
-        && !global.allows_match(whole)
+    match rule.syntax.checksum {
+        Some(checksum) if !checksum.verify(secret, before) => {
+            checksum.identifies().then_some(Verdict::ChecksumMismatch)
+        }
+        _ => Some(Verdict::Secret),
+    }
 }
 
 /// Where the name a match starts in begins: a rule's regex may start at
@@ -534,6 +563,7 @@ mod tests {
                 secret: 2..14,
                 pair: None,
                 confidence: Confidence::High,
+                checksum_mismatch: false,
             }]
         );
     }

@@ -55,6 +55,18 @@ pub enum Checksum {
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 impl Checksum {
+    /// Whether a secret of this scheme's shape that fails its check is
+    /// still worth reporting (at low confidence, as not a real token): the
+    /// scheme belongs to formats with a prefix of their own (`ghp_`,
+    /// `glsa_`, `pypi-`, `AGE-SECRET-KEY-1`), so the look-alike is a
+    /// made-up or mistyped token, and a developer testing a hook with one
+    /// should hear why it is not reported. Not for shapes without a
+    /// prefix (Azure keys are base64 of a fixed length) nor for the Basic
+    /// credentials check, whose failures are not credentials at all.
+    pub fn identifies(self) -> bool {
+        !matches!(self, Checksum::AzureMarvin | Checksum::BasicCredentials)
+    }
+
     /// Whether `secret` carries a valid checksum. `before` is the text that
     /// precedes the secret in the input (only its end is looked at).
     pub fn verify(self, secret: &[u8], before: &[u8]) -> bool {
