@@ -46,6 +46,16 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
         let ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
         eprint!("{}", stats.table(&ids, 20));
     }
+    // A scan that could not read part of the repository does not pass,
+    // whatever it found in the rest: the report stands, the status is 2.
+    let unread = outcome.summary.unread_objects;
+    if unread > 0 {
+        anyhow::bail!(
+            "the scan is incomplete: {unread} git object{} could not be read (named above); \
+             `git fsck` tells what is damaged",
+            if unread == 1 { "" } else { "s" }
+        );
+    }
     Ok(if outcome.findings.is_empty() {
         ExitCode::SUCCESS
     } else {
