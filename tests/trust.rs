@@ -638,3 +638,28 @@ fn blobs_over_the_size_limit_are_named_by_path_and_commit() {
         "{stderr}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn import_does_not_follow_a_symlinked_default_file() {
+    use std::os::unix::fs::symlink;
+    let outside = Tree::new();
+    let credentials = outside.write("git-credentials", credential_line());
+    let tree = leaky_repo();
+    symlink(&credentials, tree.path().join(".gitleaks.toml")).unwrap();
+    symlink(&credentials, tree.path().join(".secrets.baseline")).unwrap();
+    for args in [
+        &["import", "gitleaks", "--dry-run"][..],
+        &["import", "detect-secrets", "--dry-run"],
+    ] {
+        let output = tree.cmd().args(args).output().unwrap();
+        let said = said(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {said}");
+        assert!(said.contains("symlink"), "{args:?}: {said}");
+        assert!(
+            !said.contains(&github_classic(901)[..12]),
+            "{args:?}: {said}"
+        );
+        assert!(!said.contains("octo"), "{args:?}: {said}");
+    }
+}

@@ -56,12 +56,15 @@ pub struct Tips {
     pub trees: Vec<(ObjectId, BString)>,
     /// Blobs (a tag of a blob), with the ref name.
     pub blobs: Vec<(ObjectId, BString)>,
+    /// Refs whose object could not be read.
+    pub unread: usize,
 }
 
 /// Collects the tips: every ref (or the given ones) and HEAD, peeled. A
 /// ref whose object cannot be read is counted with [`Sink::unread`].
 pub fn tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> anyhow::Result<Tips> {
     let mut named: Vec<(BString, ObjectId)> = Vec::new();
+    let mut unread = 0;
     if only.is_empty() {
         let platform = repo.references()?;
         for reference in platform.all()? {
@@ -70,6 +73,7 @@ pub fn tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> anyhow:
                 Err(err) => {
                     log::warn!("skipped a reference that cannot be read: {err}");
                     sink.unread("a reference", SkipReason::Unreadable);
+                    unread += 1;
                     continue;
                 }
             };
@@ -79,6 +83,7 @@ pub fn tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> anyhow:
                 Err(err) => {
                     log::warn!("skipped reference {name}: {err}");
                     sink.unread(&format!("ref {name}"), SkipReason::Unreadable);
+                    unread += 1;
                 }
             }
         }
@@ -96,7 +101,10 @@ pub fn tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> anyhow:
             named.push((spec.as_str().into(), id));
         }
     }
-    let mut tips = Tips::default();
+    let mut tips = Tips {
+        unread,
+        ..Tips::default()
+    };
     let mut seen = HashSet::default();
     for (name, id) in named {
         if !seen.insert(id) {
@@ -110,6 +118,7 @@ pub fn tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> anyhow:
             Err(err) => {
                 log::warn!("skipped {name}: its object {id} cannot be read: {err}");
                 sink.unread(&format!("ref {name} ({id})"), SkipReason::Unreadable);
+                tips.unread += 1;
             }
         }
     }

@@ -167,6 +167,7 @@ impl Source for HistorySource {
         if tips.commits.is_empty()
             && tips.trees.is_empty()
             && tips.blobs.is_empty()
+            && tips.unread == 0
             && !options.all_objects
         {
             log::warn!("the repository has no commits: nothing to scan");
