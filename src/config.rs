@@ -275,10 +275,14 @@ impl Narrowing {
             ));
         }
         if !self.disabled.is_empty() {
+            const SHOWN: usize = 3;
+            let mut ids = self.disabled[..self.disabled.len().min(SHOWN)].join(", ");
+            if self.disabled.len() > SHOWN {
+                ids.push_str(&format!(" and {} more", self.disabled.len() - SHOWN));
+            }
             parts.push(format!(
-                "disables {} ({})",
-                plural(self.disabled.len(), "built-in rule"),
-                self.disabled.join(", ")
+                "disables {} ({ids})",
+                plural(self.disabled.len(), "built-in rule")
             ));
         }
         let mut paths = Vec::new();
@@ -525,6 +529,81 @@ mod tests {
         let rule = config.rules.get("gitlab-pat").unwrap();
         assert!(rule.allowlist.allows_path("docs/setup.md"));
         assert!(rule.allowlist.allows_match(b"token: example"));
+    }
+
+    #[test]
+    fn errors_quote_no_value_and_name_their_line() {
+        for (yaml, shown, hidden) in [
+            (
+                "max_file_size: big\n",
+                "invalid type: string, expected u64",
+                "big",
+            ),
+            ("zq8vR2mLx7Tb: 1\n", "unknown field `…`", "zq8vR2mLx7Tb"),
+            (
+                "allowlist:\n  pathz: []\n",
+                "unknown field `pathz`",
+                "\u{2026}",
+            ),
+            (
+                "min_confidence: Zq8vR2\n",
+                "unknown variant `…`, expected one of",
+                "Zq8vR2",
+            ),
+            (
+                "\"https://u:p4ss@example.com\"\n",
+                "invalid type: string",
+                "p4ss",
+            ),
+        ] {
+            let err = parse(yaml).unwrap_err().to_string();
+            assert!(err.starts_with(".leakhound.yml:"), "{err}");
+            assert!(err.contains(shown), "{yaml}: {err}");
+            assert!(!err.contains(hidden), "{yaml}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_rule_over_the_size_limit_is_an_error_at_load() {
+        let err =
+            parse("rules:\n- id: big\n  name: Big\n  regex: 'k(?P<secret>[a-z]{16,1000000})'\n")
+                .unwrap_err()
+                .to_string();
+        assert!(err.starts_with(".leakhound.yml:2: rule 'big': "), "{err}");
+        assert!(err.contains("size limit"), "{err}");
+    }
+
+    #[test]
+    fn ignore_file_lines_that_are_not_fingerprints_are_left_out() {
+        let set = parse_ignore_file(
+            Path::new(".leakhoundignore"),
+            "0123456789abcdef01234567 # ok\n\nABCDEF0123456789ABCDEF01\nx\n",
+        );
+        assert_eq!(set.len(), 1);
+        assert!(set.contains("0123456789abcdef01234567"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn tree_files_are_not_read_through_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("target.yml"), "disable: []\n").unwrap();
+        std::os::unix::fs::symlink(root.join("target.yml"), root.join(CONFIG_FILE)).unwrap();
+        assert!(read_tree_file(root, CONFIG_FILE).unwrap().is_none());
+        std::fs::create_dir(root.join("real")).unwrap();
+        std::fs::write(root.join("real/x.yml"), "a").unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("link")).unwrap();
+        assert!(read_tree_file(root, "link/x.yml").unwrap().is_none());
+        assert_eq!(
+            read_tree_file(root, "real/x.yml").unwrap().as_deref(),
+            Some("a")
+        );
+        assert!(
+            read_tree_file(root, "real").unwrap().is_none(),
+            "a directory"
+        );
+        assert!(read_tree_file(root, "absent").unwrap().is_none());
     }
 
     #[test]

@@ -663,3 +663,30 @@ fn import_does_not_follow_a_symlinked_default_file() {
         assert!(!said.contains("octo"), "{args:?}: {said}");
     }
 }
+
+#[test]
+fn a_partial_clone_is_not_a_failed_scan() {
+    let (source, _) = three_commits();
+    git(source.path(), &["config", "uploadpack.allowFilter", "true"]);
+    let clones = Tree::new();
+    let url = format!("file://{}", source.path().display());
+    git(
+        clones.path(),
+        &[
+            "clone",
+            "-q",
+            "--no-checkout",
+            "--filter=blob:none",
+            &url,
+            "partial",
+        ],
+    );
+    let (code, json, stderr) = scan(&clones.path().join("partial"), &[]);
+    assert_eq!(code, 0, "blobs left on the server: {stderr}");
+    assert!(
+        json["summary"]["skipped"]["missing"].as_u64().unwrap_or(0) >= 1,
+        "counted: {json}"
+    );
+    assert_eq!(json["summary"]["unread_objects"], serde_json::Value::Null);
+    assert!(stderr.contains("partial clone"), "named: {stderr}");
+}

@@ -70,7 +70,11 @@ fn hooks_dir(path: &Path) -> anyhow::Result<PathBuf> {
         bail!("git named no hooks directory for '{}'", path.display());
     }
     // Relative to the directory git ran in.
-    Ok(path.join(text))
+    Ok(if path == Path::new(".") {
+        PathBuf::from(text)
+    } else {
+        path.join(text)
+    })
 }
 
 /// The hook: this binary if it is still there, else `leakhound` on PATH;
