@@ -608,6 +608,8 @@ fn verbose_names_each_skipped_input() {
     tree.write("blob.bin", bytes);
     tree.write("fixtures/x.txt", "x\n");
     tree.write(".leakhound.yml", "allowlist:\n  paths: ['fixtures/**']\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("blob.bin", tree.path().join("link.bin")).unwrap();
     let output = tree.cmd().args(["scan", ".", "-v"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("blob.bin: skipped: binary"), "{stderr}");
@@ -615,6 +617,8 @@ fn verbose_names_each_skipped_input() {
         stderr.contains("fixtures/x.txt: skipped: allowlisted path"),
         "{stderr}"
     );
+    #[cfg(unix)]
+    assert!(stderr.contains("link.bin: skipped: symlink"), "{stderr}");
     let output = tree.cmd().args(["scan", "."]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("blob.bin"), "only with -v: {stderr}");

@@ -64,10 +64,12 @@ impl<'r> Changes<'r> {
             staged_anything = true;
             use gix::index::entry::Mode;
             if entry.mode == Mode::COMMIT {
+                log::info!("{path}: skipped: submodule");
                 skipped.push(SkipReason::Submodule);
                 continue;
             }
             if entry.mode == Mode::SYMLINK {
+                log::info!("{path}: skipped: symlink (not followed)");
                 skipped.push(SkipReason::Symlink);
                 continue;
             }
