@@ -41,6 +41,11 @@ pub struct Summary {
     pub suppressed_inline: u64,
     /// Locations suppressed by a fingerprint in `.leakhoundignore`.
     pub suppressed_ignored: u64,
+    /// Locations suppressed by a path allowlist (a rule's own, or the
+    /// configuration's for a file also found at a path it does not match):
+    /// inputs at allowlisted paths are not read, and counted in `skipped`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed_allowlisted_path: u64,
     /// Locations left out of the report for being below the minimum
     /// confidence (test code, documentation, weak generic matches).
     #[serde(skip_serializing_if = "is_zero")]
@@ -150,6 +155,7 @@ impl Summary {
         self.bytes_scanned += other.bytes_scanned;
         self.suppressed_inline += other.suppressed_inline;
         self.suppressed_ignored += other.suppressed_ignored;
+        self.suppressed_allowlisted_path += other.suppressed_allowlisted_path;
         self.decode_limit += other.decode_limit;
         for name in &other.decode_limit_inputs {
             self.name_decoding_cut(name.clone());
@@ -222,6 +228,13 @@ impl Summary {
             s.push_str(&format!(
                 "; {} ignored by fingerprint",
                 self.suppressed_ignored
+            ));
+        }
+        if self.suppressed_allowlisted_path > 0 {
+            s.push_str(&format!(
+                "; {} location{} in allowlisted paths",
+                self.suppressed_allowlisted_path,
+                plural(self.suppressed_allowlisted_path)
             ));
         }
         if self.below_min_confidence > 0 {
@@ -637,6 +650,7 @@ impl<'e> ChunkScanner<'e> {
         let engine = self.matcher.engine();
         let rule = &engine.rules()[hit.rule];
         if self.suppression.allows_path(rule, origin.relative) {
+            self.summary.suppressed_allowlisted_path += 1;
             return;
         }
         let key = *self

@@ -694,3 +694,20 @@ fn a_partial_clone_is_not_a_failed_scan() {
     assert_eq!(json["summary"]["unread_objects"], serde_json::Value::Null);
     assert!(stderr.contains("partial clone"), "named: {stderr}");
 }
+
+#[test]
+fn locations_a_rule_allowlist_suppresses_are_counted() {
+    let tree = leaky_repo();
+    tree.write(
+        ".leakhound.yml",
+        "rule_allowlists:\n  gitlab-pat:\n    paths: ['app.env']\n",
+    );
+    for extra in [&[][..], &["--no-git"]] {
+        let (code, json, stderr) = scan(tree.path(), extra);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(json["summary"]["suppressed_allowlisted_path"], 1, "{json}");
+        let line = stderr.lines().last().unwrap();
+        assert!(line.contains("1 location in allowlisted paths"), "{line}");
+        assert!(line.contains("adds exceptions to 1 rule"), "{line}");
+    }
+}
