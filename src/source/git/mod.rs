@@ -88,6 +88,17 @@ pub fn discover(path: &Path) -> anyhow::Result<Option<gix::Repository>> {
     };
     match gix::ThreadSafeRepository::discover_opts(path, options, mapping) {
         Ok(repo) => Ok(Some(repo.to_thread_local())),
+        Err(gix::discover::Error::Discover(
+            gix::discover::upwards::Error::NoTrustedGitRepository { candidate, .. },
+        )) => {
+            log::warn!(
+                "{} is in the git repository {}, which belongs to another user: \
+                 scanning only the files under it (scan the repository itself to scan its history)",
+                path.display(),
+                candidate.display()
+            );
+            Ok(None)
+        }
         Err(gix::discover::Error::Discover(err)) => {
             log::debug!("{}: no repository found above it: {err}", path.display());
             Ok(None)
