@@ -1015,6 +1015,32 @@ mod tests {
     }
 
     #[test]
+    fn messages_lose_the_values_they_quote() {
+        for (message, expected) in [
+            (
+                "invalid type: string \"https://u:p@h\", expected u64",
+                "invalid type: string, expected u64",
+            ),
+            (
+                "unknown field `Zq8v_x`, expected one of `paths`, `regexes`",
+                "unknown field `…`, expected one of `paths`, `regexes`",
+            ),
+            (
+                "unknown field `pathz`, expected `a`",
+                "unknown field `pathz`, expected `a`",
+            ),
+            (
+                "invalid value: integer `-3`, expected u64 at line 1 column 2",
+                "invalid value: integer `-3`, expected u64 at line 1 column 2",
+            ),
+            ("invalid type: string \"a \\\" b\"", "invalid type: string"),
+            ("a `b, expected` c", "a `…` c"),
+        ] {
+            assert_eq!(without_values(message), expected, "{message}");
+        }
+    }
+
+    #[test]
     fn builtin_rules_load() {
         let set = RuleSet::builtin().unwrap();
         assert!(set.len() >= 100, "only {} built-in rules", set.len());
