@@ -75,11 +75,14 @@ pub fn read_entries(path: &Path) -> Result<Vec<Entry>, String> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let file: File = serde_json::from_str(&text).map_err(|e| {
+        // The parser quotes the offending value: not shown (see
+        // `rules::without_values`).
         format!(
-            "{}:{}:{}: not a `leakhound baseline` file ({e})",
+            "{}:{}:{}: not a `leakhound baseline` file ({})",
             path.display(),
             e.line(),
-            e.column()
+            e.column(),
+            crate::rules::without_values(&e.to_string())
         )
     })?;
     Ok(file.fingerprints)

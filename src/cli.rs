@@ -43,9 +43,19 @@ pub enum Command {
     ///
     /// A git repository (work tree, .git directory or bare repository) is
     /// scanned through its whole history: every blob reachable from every
-    /// ref, once. Anything else is scanned as files.
+    /// ref, once. A directory inside a repository (a subdirectory of its
+    /// work tree) is scanned as that repository, history and all, and
+    /// stderr says so; --no-git scans only its files. Anything else is
+    /// scanned as files.
     ///
-    /// Exit status: 0 no findings, 1 findings, 2 error.
+    /// The scanned tree's own .leakhound.yml and .leakhoundignore are read
+    /// only if they are regular files (never through a symlink); what its
+    /// configuration turns off or narrows is said on the summary line.
+    ///
+    /// Exit status: 0 no findings, 1 findings, 2 error, or a git object the
+    /// scan needed could not be read (a damaged repository; the report is
+    /// still written). Objects a shallow or partial clone lacks by design
+    /// are counted and named but do not change the status.
     Scan(ScanArgs),
     /// List or check rules.
     #[command(subcommand)]
@@ -170,9 +180,12 @@ pub enum ImportCommand {
 pub enum HookCommand {
     /// Write a pre-commit hook that runs `leakhound scan --staged`.
     ///
-    /// Refuses to replace a hook leakhound did not write, unless --force.
+    /// The hook goes where git runs hooks from, as `git rev-parse
+    /// --git-path hooks` says (core.hooksPath from any git configuration,
+    /// the shared hooks of a linked worktree). Refuses to replace a hook
+    /// leakhound did not write, unless --force.
     Install {
-        /// The repository.
+        /// The repository, or any directory in it.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Replace an existing pre-commit hook.
@@ -187,7 +200,8 @@ pub struct ScanArgs {
     /// standard input. Several paths are scanned as files.
     #[arg(default_value = ".", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Treat PATH as plain files even if it is a git repository.
+    /// Treat PATH as plain files even if it is (or is inside) a git
+    /// repository.
     #[arg(long)]
     pub no_git: bool,
     /// Git: scan only what the index adds relative to HEAD (pre-commit).

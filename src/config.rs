@@ -19,7 +19,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rules::{Allowlist, AllowlistSyntax, Confidence, Rule, RuleError, RuleSet, RuleSyntax};
 
@@ -29,15 +29,111 @@ pub const CONFIG_FILE: &str = ".leakhound.yml";
 /// File of location fingerprints to ignore, at the root of the scanned tree.
 pub const IGNORE_FILE: &str = ".leakhoundignore";
 
+/// Whether `text` is a location fingerprint: 24 lowercase hex characters.
+pub fn is_fingerprint(text: &str) -> bool {
+    text.len() == 24
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Reads an ignore file: one fingerprint per line; `#` starts a comment.
+/// A line that holds anything else is named in a warning (by line, never
+/// by content: the file may hold a pasted secret) and left out.
 pub fn read_ignore_file(path: &Path) -> std::io::Result<std::collections::HashSet<String>> {
     let text = std::fs::read_to_string(path)?;
-    Ok(text
-        .lines()
-        .map(|line| line.split('#').next().unwrap_or("").trim())
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect())
+    Ok(parse_ignore_file(path, &text))
+}
+
+/// The fingerprints of an ignore file's text (see [`read_ignore_file`]).
+pub fn parse_ignore_file(path: &Path, text: &str) -> std::collections::HashSet<String> {
+    let mut fingerprints = std::collections::HashSet::new();
+    for (index, line) in text.lines().enumerate() {
+        let entry = line.split('#').next().unwrap_or("").trim();
+        if entry.is_empty() {
+            continue;
+        }
+        if is_fingerprint(entry) {
+            fingerprints.insert(entry.to_owned());
+        } else {
+            log::warn!(
+                "{}:{}: not a fingerprint (24 lowercase hex characters, as reports show them): line ignored",
+                path.display(),
+                index + 1
+            );
+        }
+    }
+    fingerprints
+}
+
+/// Reads the file `relative` (`/`-separated) of the scanned tree at `root`,
+/// never through a symbolic link: a scanned repository is not trusted, and
+/// a `.leakhound.yml` linked to `~/.git-credentials` must not be read (nor
+/// quoted in a parse error). `Ok(None)` when there is no such file, and
+/// when it is a symlink, sits under one, or is not a regular file (a
+/// directory, a FIFO): then a warning names it.
+///
+/// A file that is there but unusable is skipped with a warning rather than
+/// failing the scan, for the configuration as for the ignore file: the
+/// scan then runs with the built-in rules and no allowlist, which reports
+/// at least as much as any configuration that only suppresses, and a
+/// repository cannot stop its own scan with a directory named
+/// `.leakhound.yml`. What it cannot bring is the custom rules such a file
+/// might hold: the warning says that the file was not used.
+pub fn read_tree_file(root: &Path, relative: &str) -> std::io::Result<Option<String>> {
+    let path = root.join(relative);
+    let mut at = root.to_owned();
+    let parts: Vec<&str> = relative.split('/').filter(|p| !p.is_empty()).collect();
+    for (n, part) in parts.iter().enumerate() {
+        at.push(part);
+        let meta = match std::fs::symlink_metadata(&at) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let last = n + 1 == parts.len();
+        if meta.file_type().is_symlink() {
+            log::warn!(
+                "{}: not used: {} a symlink, and nothing in the scanned tree is followed out of it",
+                path.display(),
+                if last { "it is" } else { "its directory is" }
+            );
+            return Ok(None);
+        }
+        if last && !meta.is_file() {
+            log::warn!(
+                "{}: not used: not a regular file ({})",
+                path.display(),
+                if meta.is_dir() {
+                    "a directory"
+                } else {
+                    "a special file"
+                }
+            );
+            return Ok(None);
+        }
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Replaced by a link or a FIFO since it was looked at: refuse, and
+        // never block on opening.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = match options.open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !file.metadata()?.is_file() {
+        log::warn!("{}: not used: not a regular file", path.display());
+        return Ok(None);
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut &file, &mut text)?;
+    Ok(Some(text))
 }
 
 /// The configuration as written.
@@ -89,18 +185,167 @@ pub struct Config {
     pub min_confidence: Option<Confidence>,
     /// Whether to match decoded text, from the file.
     pub decode: Option<bool>,
+    /// What the file turns off or narrows, counted when it was loaded.
+    pub narrowing: Narrowing,
+}
+
+/// What a configuration turns off or narrows. A scanned repository's own
+/// configuration can silence its scan; the summary line and the reports
+/// say what it did ([`crate::scan::Summary::repository_config`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Narrowing {
+    /// The file, as named in messages (relative to the scanned tree).
+    pub file: String,
+    /// Whether the built-in rules are kept.
+    pub extend_default: bool,
+    /// Built-in rules in use.
+    pub builtin_rules_used: usize,
+    /// Built-in rules there are.
+    pub builtin_rules: usize,
+    /// Built-in rules turned off by `disable`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disabled: Vec<String>,
+    /// Path globs of the global allowlist.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub allowlist_path_globs: usize,
+    /// Path regexes of the global allowlist.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub allowlist_path_regexes: usize,
+    /// Inputs the scan skipped for matching those (filled in after it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowlisted_inputs: Option<u64>,
+    /// Secret regexes, stopwords and whole-match regexes of the global
+    /// allowlist.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub allowlist_patterns: usize,
+    /// Rules given extra exceptions by `rule_allowlists`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rule_allowlists: usize,
+    /// A size limit below the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_file_size: Option<u64>,
+    /// Inputs the scan skipped as over the size limit (filled in after it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_large_inputs: Option<u64>,
+    /// A minimum confidence above the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_confidence: Option<Confidence>,
+    /// Decoding turned off.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_decode: bool,
+}
+
+/// 1-based line of the first line from line `from` on that contains
+/// `value` (none for an empty value).
+fn line_from(text: &str, from: usize, value: &str) -> Option<usize> {
+    if value.is_empty() {
+        return None;
+    }
+    text.lines()
+        .skip(from - 1)
+        .position(|line| line.contains(value))
+        .map(|n| from + n)
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Narrowing {
+    /// Whether it turns off or narrows anything.
+    pub fn narrows(&self) -> bool {
+        !self.extend_default
+            || !self.disabled.is_empty()
+            || self.allowlist_path_globs + self.allowlist_path_regexes + self.allowlist_patterns > 0
+            || self.rule_allowlists > 0
+            || self.max_file_size.is_some()
+            || self.min_confidence.is_some()
+            || self.no_decode
+    }
+
+    /// What it did, for the summary line: `extend_default false (0 of 386
+    /// built-in rules), allowlists 1 path glob matching 12 inputs`.
+    pub fn describe(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let mut parts = Vec::new();
+        if !self.extend_default {
+            parts.push(format!(
+                "extend_default false ({} of {} built-in rules)",
+                self.builtin_rules_used, self.builtin_rules
+            ));
+        }
+        if !self.disabled.is_empty() {
+            const SHOWN: usize = 3;
+            let mut ids = self.disabled[..self.disabled.len().min(SHOWN)].join(", ");
+            if self.disabled.len() > SHOWN {
+                ids.push_str(&format!(" and {} more", self.disabled.len() - SHOWN));
+            }
+            parts.push(format!(
+                "disables {} ({ids})",
+                plural(self.disabled.len(), "built-in rule")
+            ));
+        }
+        let mut paths = Vec::new();
+        if self.allowlist_path_globs > 0 {
+            paths.push(plural(self.allowlist_path_globs, "path glob"));
+        }
+        if self.allowlist_path_regexes > 0 {
+            paths.push(plural(self.allowlist_path_regexes, "path regex"));
+        }
+        if !paths.is_empty() {
+            let mut text = format!("allowlists {}", paths.join(" and "));
+            if let Some(n) = self.allowlisted_inputs {
+                text.push_str(&format!(" matching {}", plural(n as usize, "input")));
+            }
+            parts.push(text);
+        }
+        if self.allowlist_patterns > 0 {
+            parts.push(format!(
+                "allowlists {} on secrets",
+                plural(self.allowlist_patterns, "pattern")
+            ));
+        }
+        if self.rule_allowlists > 0 {
+            parts.push(format!(
+                "adds exceptions to {}",
+                plural(self.rule_allowlists, "rule")
+            ));
+        }
+        if let Some(size) = self.max_file_size {
+            let mut text = format!("max_file_size {}", crate::scan::HumanBytes(size));
+            if let Some(n) = self.too_large_inputs {
+                text.push_str(&format!(" ({} skipped)", plural(n as usize, "input")));
+            }
+            parts.push(text);
+        }
+        if let Some(level) = self.min_confidence {
+            parts.push(format!("min_confidence {level}"));
+        }
+        if self.no_decode {
+            parts.push("decode false".to_owned());
+        }
+        format!("{}: {}", self.file, parts.join(", "))
+    }
 }
 
 impl Config {
     /// The configuration without a file: built-in rules only.
     pub fn builtin() -> Result<Config, RuleError> {
+        let rules = RuleSet::builtin()?;
+        let narrowing = Narrowing {
+            extend_default: true,
+            builtin_rules_used: rules.len(),
+            builtin_rules: rules.len(),
+            ..Narrowing::default()
+        };
         Ok(Config {
             file: None,
-            rules: RuleSet::builtin()?,
+            rules,
             allowlist: Allowlist::default(),
             max_file_size: None,
             min_confidence: None,
             decode: None,
+            narrowing,
         })
     }
 
@@ -113,7 +358,10 @@ impl Config {
         Config::parse(path, &text)
     }
 
-    /// Validates configuration text read from `path`.
+    /// Validates configuration text read from `path`: every error names
+    /// the file and the line, and every custom rule is compiled here (with
+    /// the limits the matcher uses), so that a rule that cannot be is an
+    /// error now rather than a failure in the middle of a scan.
     pub fn parse(path: &Path, text: &str) -> Result<Config, RuleError> {
         let syntax: ConfigSyntax = if text.trim().is_empty() {
             ConfigSyntax {
@@ -123,40 +371,78 @@ impl Config {
         } else {
             serde_norway::from_str(text).map_err(|e| crate::rules::yaml_error(path, &e))?
         };
+        let syntax_error = |line: Option<usize>, message: String| RuleError::Syntax {
+            file: path.to_owned(),
+            line,
+            message,
+        };
+        let builtin = RuleSet::builtin()?;
+        let builtin_rules = builtin.len();
         let mut rules = if syntax.extend_default {
-            RuleSet::builtin()?
+            builtin
         } else {
             RuleSet::default()
         };
         let unknown = rules.disable(&syntax.disable);
         if let Some(id) = unknown.first() {
-            return Err(RuleError::Syntax {
-                file: path.to_owned(),
-                line: None,
-                message: format!("disable: no rule has the id '{id}' (see `leakhound rules list`)"),
-            });
+            return Err(syntax_error(
+                crate::rules::value_line(text, "disable", id),
+                format!("disable: no rule has the id '{id}' (see `leakhound rules list`)"),
+            ));
         }
         let extra = syntax
             .rules
             .into_iter()
             .map(|r| Rule::from_syntax(r, path, &Default::default()))
-            .collect::<Result<Vec<_>, _>>()?;
-        rules.extend(extra)?;
-        for (id, allowlist) in &syntax.rule_allowlists {
-            rules
-                .extend_allowlist(id, allowlist)
-                .map_err(|message| RuleError::Syntax {
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.with_line(text))?;
+        for rule in &extra {
+            rule.compile().map_err(|message| {
+                RuleError::Rule {
                     file: path.to_owned(),
                     line: None,
-                    message: format!("rule_allowlists: {id}: {message}"),
-                })?;
-        }
-        let allowlist =
-            Allowlist::compile(&syntax.allowlist).map_err(|message| RuleError::Syntax {
-                file: path.to_owned(),
-                line: None,
-                message,
+                    id: rule.id().to_owned(),
+                    message,
+                }
+                .with_line(text)
             })?;
+        }
+        rules.extend(extra).map_err(|e| e.with_line(text))?;
+        for (id, allowlist) in &syntax.rule_allowlists {
+            rules.extend_allowlist(id, allowlist).map_err(|message| {
+                let section = crate::rules::value_line(text, "rule_allowlists", &format!("{id}:"));
+                let value = crate::rules::quoted_value(&message);
+                let line = section.map(|from| line_from(text, from, value).unwrap_or(from));
+                syntax_error(line, format!("rule_allowlists: {id}: {message}"))
+            })?;
+        }
+        let allowlist = Allowlist::compile(&syntax.allowlist).map_err(|message| {
+            let line =
+                crate::rules::value_line(text, "allowlist", crate::rules::quoted_value(&message));
+            syntax_error(line, message)
+        })?;
+        let builtin_rules_used = rules.rules().iter().filter(|r| r.file != path).count();
+        let default_confidence = crate::plan::DEFAULT_MIN_CONFIDENCE;
+        let narrowing = Narrowing {
+            file: path.display().to_string(),
+            extend_default: syntax.extend_default,
+            builtin_rules_used,
+            builtin_rules,
+            disabled: syntax.disable.clone(),
+            allowlist_path_globs: syntax.allowlist.paths.len(),
+            allowlist_path_regexes: syntax.allowlist.path_regexes.len(),
+            allowlisted_inputs: None,
+            allowlist_patterns: syntax.allowlist.regexes.len()
+                + syntax.allowlist.stopwords.len()
+                + syntax.allowlist.matches.len(),
+            rule_allowlists: syntax.rule_allowlists.len(),
+            max_file_size: syntax
+                .max_file_size
+                .filter(|&size| size < crate::plan::DEFAULT_MAX_FILE_SIZE),
+            too_large_inputs: None,
+            min_confidence: syntax.min_confidence.filter(|&c| c > default_confidence),
+            no_decode: syntax.decode == Some(false),
+        };
         Ok(Config {
             file: Some(path.to_owned()),
             rules,
@@ -164,6 +450,7 @@ impl Config {
             max_file_size: syntax.max_file_size,
             min_confidence: syntax.min_confidence,
             decode: syntax.decode,
+            narrowing,
         })
     }
 }
@@ -242,6 +529,81 @@ mod tests {
         let rule = config.rules.get("gitlab-pat").unwrap();
         assert!(rule.allowlist.allows_path("docs/setup.md"));
         assert!(rule.allowlist.allows_match(b"token: example"));
+    }
+
+    #[test]
+    fn errors_quote_no_value_and_name_their_line() {
+        for (yaml, shown, hidden) in [
+            (
+                "max_file_size: big\n",
+                "invalid type: string, expected u64",
+                "big",
+            ),
+            ("zq8vR2mLx7Tb: 1\n", "unknown field `…`", "zq8vR2mLx7Tb"),
+            (
+                "allowlist:\n  pathz: []\n",
+                "unknown field `pathz`",
+                "\u{2026}",
+            ),
+            (
+                "min_confidence: Zq8vR2\n",
+                "unknown variant `…`, expected one of",
+                "Zq8vR2",
+            ),
+            (
+                "\"https://u:p4ss@example.com\"\n",
+                "invalid type: string",
+                "p4ss",
+            ),
+        ] {
+            let err = parse(yaml).unwrap_err().to_string();
+            assert!(err.starts_with(".leakhound.yml:"), "{err}");
+            assert!(err.contains(shown), "{yaml}: {err}");
+            assert!(!err.contains(hidden), "{yaml}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_rule_over_the_size_limit_is_an_error_at_load() {
+        let err =
+            parse("rules:\n- id: big\n  name: Big\n  regex: 'k(?P<secret>[a-z]{16,1000000})'\n")
+                .unwrap_err()
+                .to_string();
+        assert!(err.starts_with(".leakhound.yml:2: rule 'big': "), "{err}");
+        assert!(err.contains("size limit"), "{err}");
+    }
+
+    #[test]
+    fn ignore_file_lines_that_are_not_fingerprints_are_left_out() {
+        let set = parse_ignore_file(
+            Path::new(".leakhoundignore"),
+            "0123456789abcdef01234567 # ok\n\nABCDEF0123456789ABCDEF01\nx\n",
+        );
+        assert_eq!(set.len(), 1);
+        assert!(set.contains("0123456789abcdef01234567"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn tree_files_are_not_read_through_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("target.yml"), "disable: []\n").unwrap();
+        std::os::unix::fs::symlink(root.join("target.yml"), root.join(CONFIG_FILE)).unwrap();
+        assert!(read_tree_file(root, CONFIG_FILE).unwrap().is_none());
+        std::fs::create_dir(root.join("real")).unwrap();
+        std::fs::write(root.join("real/x.yml"), "a").unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("link")).unwrap();
+        assert!(read_tree_file(root, "link/x.yml").unwrap().is_none());
+        assert_eq!(
+            read_tree_file(root, "real/x.yml").unwrap().as_deref(),
+            Some("a")
+        );
+        assert!(
+            read_tree_file(root, "real").unwrap().is_none(),
+            "a directory"
+        );
+        assert!(read_tree_file(root, "absent").unwrap().is_none());
     }
 
     #[test]

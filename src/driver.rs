@@ -58,6 +58,8 @@ struct Unplaced {
 enum Outcome {
     /// Matched in full, with nothing found: its size.
     Clean(u64),
+    /// Not read: over the size limit, of this many bytes.
+    TooLarge(u64),
     /// Anything else: its counts and hits.
     Other(Box<(Summary, Vec<Hit>)>),
 }
@@ -73,9 +75,15 @@ impl Unplaced {
 
     fn hits(&self) -> &[Hit] {
         match &self.outcome {
-            Outcome::Clean(_) => &[],
+            Outcome::Clean(_) | Outcome::TooLarge(_) => &[],
             Outcome::Other(other) => &other.1,
         }
+    }
+
+    /// Whether it is to be named by its place: cut by the decoding limit,
+    /// or over the size limit.
+    fn to_name(&self) -> bool {
+        self.cut() || matches!(self.outcome, Outcome::TooLarge(_))
     }
 
     /// Whether its decoding stopped at the size limit.
@@ -86,16 +94,26 @@ impl Unplaced {
     /// Names it by its first place, if it has one, where its counts name
     /// it as cut by the decoding limit (as `blob <id>`, all it was known
     /// by when it was scanned).
-    fn name_by(&mut self, place: Option<&Place>) {
-        let (Outcome::Other(other), Some(place)) = (&mut self.outcome, place) else {
-            return;
+    fn name_by(&mut self, place: Option<&Place>, max_size: u64) {
+        let name = match place {
+            Some(place) => match place.git.as_ref().and_then(|g| g.commit.as_ref()) {
+                Some(commit) => format!("{} (blob {}, commit {commit})", place.display, self.blob),
+                None => format!("{} (blob {})", place.display, self.blob),
+            },
+            None => format!("blob {}", self.blob),
         };
-        let name = match place.git.as_ref().and_then(|g| g.commit.as_ref()) {
-            Some(commit) => format!("{} (blob {}, commit {commit})", place.display, self.blob),
-            None => format!("{} (blob {})", place.display, self.blob),
-        };
-        for cut in &mut other.0.decode_limit_inputs {
-            *cut = name.clone();
+        match &mut self.outcome {
+            Outcome::TooLarge(size) => {
+                log::warn!(
+                    "{name}: skipped: {size} bytes, larger than --max-file-size ({max_size} bytes)"
+                );
+            }
+            Outcome::Other(other) if place.is_some() => {
+                for cut in &mut other.0.decode_limit_inputs {
+                    *cut = name.clone();
+                }
+            }
+            _ => {}
         }
     }
 
@@ -106,6 +124,7 @@ impl Unplaced {
                 summary.inputs_scanned += 1;
                 summary.bytes_scanned += bytes;
             }
+            Outcome::TooLarge(_) => summary.skip(SkipReason::TooLarge),
             Outcome::Other(other) => summary.merge(&other.0),
         }
     }
@@ -154,11 +173,11 @@ impl<'e> Driver<'e> {
             }
         }
         unplaced.retain(|id, _| source.keeps(id));
-        // Blobs with hits, and those cut by the decoding limit (to name
-        // them by path).
+        // Blobs with hits, and those cut by the decoding limit or over the
+        // size limit (to name them by path).
         let with_hits: HashSet<ObjectId> = unplaced
             .values()
-            .filter(|b| !b.hits().is_empty() || b.cut())
+            .filter(|b| !b.hits().is_empty() || b.to_name())
             .map(|b| b.blob)
             .collect();
         let places = if with_hits.is_empty() {
@@ -169,8 +188,9 @@ impl<'e> Driver<'e> {
         // In pack order, as the blobs were read: the order findings'
         // locations are added in does not matter, they are sorted.
         for blob in unplaced.values_mut() {
-            if blob.cut() {
-                blob.name_by(places.get(&blob.blob).and_then(|p| p.first()));
+            if blob.to_name() {
+                let place = places.get(&blob.blob).and_then(|p| p.first());
+                blob.name_by(place, self.max_size);
             }
             blob.count(&mut summary);
             for place in places.get(&blob.blob).into_iter().flatten() {
@@ -230,7 +250,7 @@ impl Sink for Driver<'_> {
 
     fn wants_path(&self, relative: &str, name: &str) -> bool {
         if self.suppression.allows_file(relative) {
-            log::debug!("{name}: skipped: allowlisted path");
+            log::info!("{name}: skipped: allowlisted path");
             self.skip(SkipReason::Allowlisted);
             return false;
         }
@@ -238,6 +258,12 @@ impl Sink for Driver<'_> {
     }
 
     fn input(&self, input: Input<'_>) {
+        if let (None, Some(blob)) = (input.place, input.blob)
+            && input.bytes.len() as u64 > self.max_size
+        {
+            self.too_large_blob(blob, input.bytes.len() as u64);
+            return;
+        }
         self.with_worker(|worker| match (input.place, input.blob) {
             (None, Some(blob)) => {
                 let before = std::mem::take(&mut worker.scanner.summary);
@@ -259,6 +285,27 @@ impl Sink for Driver<'_> {
     fn skip(&self, reason: SkipReason) {
         self.with_worker(|worker| worker.scanner.skip(reason));
     }
+
+    fn unread(&self, name: &str, reason: SkipReason) {
+        self.with_worker(|worker| {
+            worker.scanner.skip(reason);
+            worker.scanner.summary.unread(name);
+        });
+    }
+
+    fn path_allowlist(&self) -> Option<&crate::rules::PathSet> {
+        let paths = &self.suppression.paths;
+        (!paths.is_empty()).then_some(paths)
+    }
+
+    fn too_large_blob(&self, blob: ObjectId, size: u64) {
+        self.with_worker(|worker| {
+            worker.unplaced.push(Unplaced {
+                blob,
+                outcome: Outcome::TooLarge(size),
+            });
+        });
+    }
 }
 
 impl Worker<'_> {
@@ -277,6 +324,7 @@ impl Worker<'_> {
             return &self.hits;
         }
         if input.blob.is_some() && bytes.starts_with(LFS_POINTER) {
+            log::info!("{}: skipped: Git LFS pointer", input.name);
             self.scanner.skip(SkipReason::LfsPointer);
             return &self.hits;
         }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::config::{CONFIG_FILE, Config, IGNORE_FILE, read_ignore_file};
+use crate::config::{
+    CONFIG_FILE, Config, IGNORE_FILE, Narrowing, parse_ignore_file, read_tree_file,
+};
 use crate::driver::Driver;
 use crate::finding::{Finding, Findings};
 use crate::matcher::Engine;
@@ -101,6 +103,9 @@ pub struct ScanPlan {
     pub threads: usize,
     /// Remember blocks of lines already searched.
     pub memo: bool,
+    /// What the scanned repository's own configuration turns off or
+    /// narrows, if anything.
+    pub narrowing: Option<Narrowing>,
 }
 
 /// A finished scan.
@@ -131,10 +136,25 @@ impl ScanPlan {
         }
         // Several paths (say, the file names a pre-commit framework passes)
         // are scanned as files.
+        // A directory inside a repository (a subdirectory of its work
+        // tree) is scanned as that repository, as git commands and other
+        // scanners' git modes do: its history holds what the directory
+        // ever held, and the hook scans the repository from wherever it is
+        // run. --no-git scans the directory's files only.
         let repo = if stdin || request.no_git || paths.len() > 1 || !path.is_dir() {
             None
         } else {
-            git::open(path)?
+            match git::open(path)? {
+                Some(repo) => Some(repo),
+                None => git::discover(path)?.inspect(|repo| {
+                    log::warn!(
+                        "'{}' is inside the git repository {}: scanning the history of the whole repository (--no-git scans only the files under '{}')",
+                        path.display(),
+                        git::project_root(repo).display(),
+                        path.display()
+                    );
+                }),
+            }
         };
         let git_only = request.staged
             || request.range.is_some()
@@ -152,7 +172,22 @@ impl ScanPlan {
             (None, true) => source::project_root(Path::new(".")),
             (None, false) => source::project_root(path),
         };
-        let config = load_config(request.config.as_deref(), &root)?;
+        let (config, own_config) = load_config(request.config.as_deref(), &root)?;
+        let mut narrowing = own_config.then(|| config.narrowing.clone());
+        if let Some(n) = &mut narrowing {
+            // What the command line sets instead is not the repository's
+            // doing.
+            if request.max_file_size.is_some() {
+                n.max_file_size = None;
+            }
+            if request.min_confidence.is_some() {
+                n.min_confidence = None;
+            }
+            if request.no_decode {
+                n.no_decode = false;
+            }
+        }
+        let narrowing = narrowing.filter(Narrowing::narrows);
         let max_file_size = request
             .max_file_size
             .or(config.max_file_size)
@@ -189,6 +224,7 @@ impl ScanPlan {
             respect_ignore: !request.no_ignore,
             threads: request.threads.unwrap_or(0),
             memo: !request.no_memo,
+            narrowing,
         })
     }
 
@@ -225,7 +261,18 @@ impl ScanPlan {
                 }
             }
         })?;
-        Ok(Outcome::new(findings, summary, &self.suppression))
+        let mut outcome = Outcome::new(findings, summary, &self.suppression);
+        outcome.summary.repository_config = self.narrowing.map(|mut n| {
+            let skipped = |reason| outcome.summary.skipped.get(&reason).copied().unwrap_or(0);
+            if n.allowlist_path_globs + n.allowlist_path_regexes > 0 {
+                n.allowlisted_inputs = Some(skipped(source::SkipReason::Allowlisted));
+            }
+            if n.max_file_size.is_some() {
+                n.too_large_inputs = Some(skipped(source::SkipReason::TooLarge));
+            }
+            n
+        });
+        Ok(outcome)
     }
 }
 
@@ -255,22 +302,32 @@ pub fn scan_source(
     Ok(Outcome::new(findings, summary, suppression))
 }
 
-fn load_config(explicit: Option<&Path>, root: &Path) -> anyhow::Result<Config> {
-    let config = match explicit {
-        Some(path) => Config::load(path)?,
+/// The configuration: the file given, else the scanned tree's own
+/// `.leakhound.yml` (never through a symlink, see
+/// [`crate::config::read_tree_file`]), else the built-in rules. The
+/// second is the scanned repository's: whatever it turns off is said on
+/// the summary line (`repository_config`), not only honoured.
+fn load_config(explicit: Option<&Path>, root: &Path) -> anyhow::Result<(Config, bool)> {
+    let (config, own) = match explicit {
+        Some(path) => (Config::load(path)?, false),
         None => {
             let path = root.join(CONFIG_FILE);
-            if path.is_file() {
-                Config::load(&path)?
-            } else {
-                Config::builtin()?
+            let text = read_tree_file(root, CONFIG_FILE)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            match text {
+                Some(text) => {
+                    let mut config = Config::parse(&path, &text)?;
+                    config.narrowing.file = CONFIG_FILE.to_owned();
+                    (config, true)
+                }
+                None => (Config::builtin()?, false),
             }
         }
     };
     if let Some(file) = &config.file {
         log::info!("using configuration {}", file.display());
     }
-    Ok(config)
+    Ok((config, own))
 }
 
 /// The suppressions of a scan: the configuration's allowlisted paths, the
@@ -278,9 +335,10 @@ fn load_config(explicit: Option<&Path>, root: &Path) -> anyhow::Result<Config> {
 fn suppression(request: &ScanRequest, config: &Config, root: &Path) -> anyhow::Result<Suppression> {
     let mut fingerprints = std::collections::HashSet::new();
     let ignore_file = root.join(IGNORE_FILE);
-    if ignore_file.is_file() {
-        fingerprints = read_ignore_file(&ignore_file)
-            .with_context(|| format!("cannot read {}", ignore_file.display()))?;
+    let text = read_tree_file(root, IGNORE_FILE)
+        .with_context(|| format!("cannot read {}", ignore_file.display()))?;
+    if let Some(text) = text {
+        fingerprints = parse_ignore_file(&ignore_file, &text);
     }
     if let Some(path) = &request.baseline {
         fingerprints

@@ -41,6 +41,11 @@ pub struct Summary {
     pub suppressed_inline: u64,
     /// Locations suppressed by a fingerprint in `.leakhoundignore`.
     pub suppressed_ignored: u64,
+    /// Locations suppressed by a path allowlist (a rule's own, or the
+    /// configuration's for a file also found at a path it does not match):
+    /// inputs at allowlisted paths are not read, and counted in `skipped`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed_allowlisted_path: u64,
     /// Locations left out of the report for being below the minimum
     /// confidence (test code, documentation, weak generic matches).
     #[serde(skip_serializing_if = "is_zero")]
@@ -59,6 +64,20 @@ pub struct Summary {
     pub decode_limit_inputs: Vec<String>,
     /// Inputs not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
+    /// Git objects the scan needed and could not read (corrupt, truncated,
+    /// or missing where nothing should be): the scan went on without them
+    /// and fails (exit status 2). Missing objects of a shallow or partial
+    /// clone are only counted in `skipped`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unread_objects: u64,
+    /// The names of those objects (`blob <id>`, `tree <id> at 'dir'`,
+    /// `ref <name>`), sorted; the first [`DECODE_LIMIT_NAMES`] only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread_object_ids: Vec<String>,
+    /// What the scanned repository's own configuration turned off or
+    /// narrowed, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_config: Option<crate::config::Narrowing>,
     /// What `--validate` found out, when it ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<crate::validate::Counts>,
@@ -86,19 +105,48 @@ impl Summary {
         self.name_decoding_cut(name.to_owned());
     }
 
+    /// Records a git object the scan could not read.
+    pub fn unread(&mut self, name: &str) {
+        self.unread_objects += 1;
+        keep_first(&mut self.unread_object_ids, name.to_owned());
+    }
+
     /// Adds a name to [`Self::decode_limit_inputs`], keeping the first
     /// [`DECODE_LIMIT_NAMES`] in order (so that merging per-thread
     /// summaries gives the same list whatever thread saw what).
     fn name_decoding_cut(&mut self, name: String) {
-        let names = &mut self.decode_limit_inputs;
-        if let Err(at) = names.binary_search(&name)
-            && at < DECODE_LIMIT_NAMES
-        {
-            names.insert(at, name);
-            names.truncate(DECODE_LIMIT_NAMES);
-        }
+        keep_first(&mut self.decode_limit_inputs, name);
     }
+}
 
+/// Adds `name` to the sorted `names`, keeping the first
+/// [`DECODE_LIMIT_NAMES`].
+fn keep_first(names: &mut Vec<String>, name: String) {
+    if let Err(at) = names.binary_search(&name)
+        && at < DECODE_LIMIT_NAMES
+    {
+        names.insert(at, name);
+        names.truncate(DECODE_LIMIT_NAMES);
+    }
+}
+
+/// ` (a, b, c and 4 more)`: the first few of `names`, of `total` in all.
+fn named(names: &[String], total: u64) -> String {
+    const SHOWN: usize = 3;
+    let shown = &names[..names.len().min(SHOWN)];
+    if shown.is_empty() {
+        return String::new();
+    }
+    let more = total.saturating_sub(shown.len() as u64);
+    let mut text = format!(" ({}", shown.join(", "));
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text.push(')');
+    text
+}
+
+impl Summary {
     /// Total skipped inputs.
     pub fn skipped_total(&self) -> u64 {
         self.skipped.values().sum()
@@ -111,12 +159,17 @@ impl Summary {
         self.bytes_scanned += other.bytes_scanned;
         self.suppressed_inline += other.suppressed_inline;
         self.suppressed_ignored += other.suppressed_ignored;
+        self.suppressed_allowlisted_path += other.suppressed_allowlisted_path;
         self.decode_limit += other.decode_limit;
         for name in &other.decode_limit_inputs {
             self.name_decoding_cut(name.clone());
         }
         for (reason, n) in &other.skipped {
             *self.skipped.entry(*reason).or_default() += n;
+        }
+        self.unread_objects += other.unread_objects;
+        for name in &other.unread_object_ids {
+            keep_first(&mut self.unread_object_ids, name.clone());
         }
         if let Some(stats) = &other.stats {
             self.stats.get_or_insert_with(Default::default).merge(stats);
@@ -164,6 +217,14 @@ impl Summary {
                 parts.join(", ")
             ));
         }
+        if self.unread_objects > 0 {
+            s.push_str(&format!(
+                "; {} git object{} could not be read{}",
+                self.unread_objects,
+                plural(self.unread_objects),
+                named(&self.unread_object_ids, self.unread_objects)
+            ));
+        }
         if self.suppressed_inline > 0 {
             s.push_str(&format!("; {} suppressed inline", self.suppressed_inline));
         }
@@ -171,6 +232,13 @@ impl Summary {
             s.push_str(&format!(
                 "; {} ignored by fingerprint",
                 self.suppressed_ignored
+            ));
+        }
+        if self.suppressed_allowlisted_path > 0 {
+            s.push_str(&format!(
+                "; {} location{} in allowlisted paths",
+                self.suppressed_allowlisted_path,
+                plural(self.suppressed_allowlisted_path)
             ));
         }
         if self.below_min_confidence > 0 {
@@ -189,22 +257,15 @@ impl Summary {
             }
         }
         if self.decode_limit > 0 {
-            const SHOWN: usize = 3;
-            let shown = &self.decode_limit_inputs[..self.decode_limit_inputs.len().min(SHOWN)];
-            let mut names = String::new();
-            if !shown.is_empty() {
-                let more = self.decode_limit.saturating_sub(shown.len() as u64);
-                names = format!(" ({}", shown.join(", "));
-                if more > 0 {
-                    names.push_str(&format!(" and {more} more"));
-                }
-                names.push(')');
-            }
+            let names = named(&self.decode_limit_inputs, self.decode_limit);
             s.push_str(&format!(
                 "; decoding stopped at its size limit in {} input{}{names}",
                 self.decode_limit,
                 plural(self.decode_limit)
             ));
+        }
+        if let Some(config) = &self.repository_config {
+            s.push_str(&format!("; repository config {}", config.describe()));
         }
         if let Some(v) = &self.validation {
             s.push_str(&format!(
@@ -383,7 +444,7 @@ impl<'e> ChunkScanner<'e> {
             }
         }
         if binary {
-            log::debug!("{name}: skipped: binary");
+            log::info!("{name}: skipped: binary");
             self.summary.skip(SkipReason::Binary);
             return;
         }
@@ -610,6 +671,7 @@ impl<'e> ChunkScanner<'e> {
         let engine = self.matcher.engine();
         let rule = &engine.rules()[hit.rule];
         if self.suppression.allows_path(rule, origin.relative) {
+            self.summary.suppressed_allowlisted_path += 1;
             return;
         }
         let key = *self

@@ -11,4 +11,5 @@ mod inputs;
 mod labeled;
 mod rules;
 mod selfscan;
+mod trust;
 mod validate;

@@ -11,11 +11,10 @@ use leakhound::source::git;
 /// The line that marks a hook as ours.
 const MARKER: &str = "# installed by `leakhound hook install`";
 
-/// Writes the pre-commit hook of the repository at `path`.
+/// Writes the pre-commit hook of the repository at `path` (or that holds
+/// it: a subdirectory will do), where git runs hooks from.
 pub fn install(path: &Path, force: bool) -> anyhow::Result<ExitCode> {
-    let repo = git::open(path)?
-        .with_context(|| format!("'{}' is not a git repository", path.display()))?;
-    let hooks = hooks_dir(&repo);
+    let hooks = hooks_dir(path)?;
     std::fs::create_dir_all(&hooks)
         .with_context(|| format!("cannot create {}", hooks.display()))?;
     let hook = hooks.join("pre-commit");
@@ -35,18 +34,47 @@ pub fn install(path: &Path, force: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `core.hooksPath` when the repository sets it, else `.git/hooks`.
-fn hooks_dir(repo: &gix::Repository) -> PathBuf {
-    let configured = repo
-        .config_snapshot()
-        .trusted_path("core.hooksPath")
-        .ok()
-        .flatten();
-    match configured {
-        Some(p) if p.is_absolute() => p,
-        Some(p) => repo.workdir().unwrap_or_else(|| repo.git_dir()).join(p),
-        None => repo.git_dir().join("hooks"),
+/// Where git runs the hooks of the repository that holds `path` from, as
+/// git itself says (`git rev-parse --git-path hooks`): it alone knows every
+/// rule that decides it (`core.hooksPath` in any configuration file, `~/`
+/// in it, the common directory of a linked worktree, `GIT_DIR`), and it is
+/// the git that will run the hook. It runs in `path`, with no argument
+/// taken from the repository.
+fn hooks_dir(path: &Path) -> anyhow::Result<PathBuf> {
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "--git-path", "hooks"])
+        .current_dir(path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .with_context(|| {
+            format!(
+                "cannot run git to ask where it runs hooks from in '{}' (is git installed?)",
+                path.display()
+            )
+        })?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stderr);
+        let said = said.trim().trim_start_matches("fatal: ");
+        if git::discover(path)?.is_none() {
+            bail!("'{}' is not in a git repository ({said})", path.display());
+        }
+        bail!(
+            "git cannot tell where it runs the hooks of '{}' from: {said}",
+            path.display()
+        );
     }
+    let text = String::from_utf8(output.stdout)
+        .context("git named a hooks directory that is not UTF-8")?;
+    let text = text.trim_end_matches(['\n', '\r']);
+    if text.is_empty() {
+        bail!("git named no hooks directory for '{}'", path.display());
+    }
+    // Relative to the directory git ran in.
+    Ok(if path == Path::new(".") {
+        PathBuf::from(text)
+    } else {
+        path.join(text)
+    })
 }
 
 /// The hook: this binary if it is still there, else `leakhound` on PATH;

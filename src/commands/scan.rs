@@ -46,6 +46,24 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
         let ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
         eprint!("{}", stats.table(&ids, 20));
     }
+    // A scan that could not read part of the repository does not pass,
+    // whatever it found in the rest: the report stands, the status is 2.
+    let unread = outcome.summary.unread_objects;
+    if unread > 0 {
+        let names = &outcome.summary.unread_object_ids;
+        let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+        let more = unread.saturating_sub(names.len().min(3) as u64);
+        anyhow::bail!(
+            "the scan is incomplete: {unread} git object{} could not be read ({shown}{}); \
+             `git fsck` tells what is damaged",
+            if unread == 1 { "" } else { "s" },
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
     Ok(if outcome.findings.is_empty() {
         ExitCode::SUCCESS
     } else {

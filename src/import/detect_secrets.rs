@@ -102,14 +102,23 @@ pub fn sha1_hex(secret: &[u8]) -> String {
 /// what was done.
 pub fn import(options: &Options) -> anyhow::Result<(Vec<FileWrite>, Report)> {
     let root = super::project_root(&options.path)?;
-    let file = options
-        .baseline
-        .clone()
-        .unwrap_or_else(|| root.join(BASELINE));
+    let file = match &options.baseline {
+        Some(file) => file.clone(),
+        None => {
+            let file = root.join(BASELINE);
+            if std::fs::symlink_metadata(&file).is_ok() && !super::usable_default(&file) {
+                anyhow::bail!("{} is not read: see the warning above", file.display());
+            }
+            file
+        }
+    };
     let text = super::read(&file)?;
     let results = parse(&file, &text)?;
     let shown = super::shown(&file, &root);
     let output = options.output.clone().unwrap_or_else(|| root.join(OUTPUT));
+    if options.output.is_none() {
+        super::writable_target(&output)?;
+    }
     let existed = output.is_file();
     let mut entries = if existed {
         crate::baseline::read_entries(&output).map_err(|e| {

@@ -78,6 +78,7 @@ pub fn import(options: &Options) -> anyhow::Result<(Vec<FileWrite>, Report)> {
         let import = relabel(import, file, &super::shown(file, &root));
         report.skipped.extend(import.skipped);
         let target = root.join(CONFIG_FILE);
+        super::writable_target(&target)?;
         let existed = target.is_file();
         let old = if existed {
             super::read(&target)?
@@ -110,6 +111,7 @@ pub fn import(options: &Options) -> anyhow::Result<(Vec<FileWrite>, Report)> {
     }
     if let Some(lines) = ignore_lines {
         let target = root.join(IGNORE_FILE);
+        super::writable_target(&target)?;
         let existed = target.is_file();
         let old = if existed {
             super::read(&target)?
@@ -170,7 +172,7 @@ fn relabel(mut import: ConfigImport, file: &Path, shown: &Path) -> ConfigImport 
 fn existing(explicit: Option<&Path>, default: &Path) -> Option<PathBuf> {
     match explicit {
         Some(path) => Some(path.to_owned()),
-        None => default.is_file().then(|| default.to_owned()),
+        None => super::usable_default(default).then(|| default.to_owned()),
     }
 }
 

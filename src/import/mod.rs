@@ -74,6 +74,40 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
 }
 
+/// Whether `path`, a file of the project an import reads or writes by
+/// default (not one named on the command line), may be used: not if it is
+/// a symlink, which could lead out of the project (a repository's
+/// `.secrets.baseline` linked to `~/.git-credentials`), nor if it is not a
+/// regular file; a warning then names it. `false` too if it does not exist.
+pub(crate) fn usable_default(path: &Path) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            log::warn!(
+                "{}: not used: it is a symlink, and an import does not follow one out of the project",
+                path.display()
+            );
+            false
+        }
+        Ok(meta) if !meta.is_file() => {
+            log::warn!("{}: not used: not a regular file", path.display());
+            false
+        }
+        Ok(_) => true,
+        Err(_) => false,
+    }
+}
+
+/// Refuses to write a file of the project through a symlink.
+pub(crate) fn writable_target(path: &Path) -> anyhow::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+        anyhow::bail!(
+            "{} is a symlink or not a regular file: an import writes only regular files of the project",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// 1-based line of byte `offset` in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());

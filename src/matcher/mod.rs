@@ -96,13 +96,21 @@ impl Engine {
             // A full DFA: about three times the throughput of the default
             // NFA with a few hundred case-insensitive keywords, for a build
             // time of about a millisecond.
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .kind(Some(AhoCorasickKind::DFA))
-                .match_kind(MatchKind::Standard)
-                .build(&keywords)
-                .expect("keyword automaton fits the default limits")
+            let build = |kind| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .kind(kind)
+                    .match_kind(MatchKind::Standard)
+                    .build(&keywords)
+            };
+            // Too many keywords for a DFA: the automaton aho-corasick picks
+            // (a contiguous NFA), which has no size limit in practice.
+            build(Some(AhoCorasickKind::DFA))
+                .or_else(|_| build(None))
+                .map_err(|e| log::error!("the keyword prefilter cannot be built: {e}"))
+                .ok()
         });
+        let prefilter = prefilter.flatten();
         let keywords_span_lines = keywords.iter().any(|k| k.contains('\n'));
         Engine {
             rules,
@@ -335,7 +343,9 @@ impl<'e> Matcher<'e> {
 
     fn search_rule(&mut self, index: usize, haystack: &[u8], out: &mut Vec<Match>) {
         let rule = &*self.engine.rules[index];
-        let regex = rule.regex();
+        let Some(regex) = rule.regex() else {
+            return;
+        };
         let (cache, caps) = self.search[index]
             .get_or_insert_with(|| (regex.create_cache(), regex.create_captures()));
         for window in &self.windows[index] {

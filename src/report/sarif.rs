@@ -96,8 +96,27 @@ fn invocation(summary: &Summary) -> Value {
             "message": {"text": text},
         }));
     }
+    if let Some(config) = &summary.repository_config {
+        notifications.push(json!({
+            "level": "warning",
+            "descriptor": {"id": "repository-config"},
+            "message": {"text": format!("repository config {}", config.describe())},
+        }));
+    }
+    if summary.unread_objects > 0 {
+        notifications.push(json!({
+            "level": "error",
+            "descriptor": {"id": "unread-objects"},
+            "message": {"text": format!(
+                "{} git object{} could not be read: {}",
+                summary.unread_objects,
+                if summary.unread_objects == 1 { "" } else { "s" },
+                summary.unread_object_ids.join(", ")
+            )},
+        }));
+    }
     json!({
-        "executionSuccessful": true,
+        "executionSuccessful": summary.unread_objects == 0,
         "toolExecutionNotifications": notifications,
         "properties": {"summary": summary},
     })

@@ -226,15 +226,75 @@ pub enum RuleError {
         message: String,
     },
     /// A rule is invalid.
-    #[error("{file}: rule '{id}': {message}")]
+    #[error("{file}{}: rule '{id}': {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
     Rule {
         /// The file.
         file: PathBuf,
+        /// 1-based line of the rule's `id:`, when known.
+        line: Option<usize>,
         /// The rule id.
         id: String,
         /// What is wrong.
         message: String,
     },
+}
+
+impl RuleError {
+    /// Gives an error about a rule the line of the rule's `id:` in `text`,
+    /// the file it came from (the second definition, for a duplicate id).
+    pub fn with_line(mut self, text: &str) -> RuleError {
+        if let RuleError::Rule {
+            line: line @ None,
+            id,
+            message,
+            ..
+        } = &mut self
+        {
+            *line = rule_line(text, id, message.starts_with("duplicate rule id"));
+        }
+        self
+    }
+}
+
+/// 1-based line of the rule `id` in `text`: the first line that says
+/// `id: <id>` (or `- id: <id>`, quoted or not), or the last one.
+pub fn rule_line(text: &str, id: &str, last: bool) -> Option<usize> {
+    let mut lines = text.lines().enumerate().filter(|(_, line)| {
+        let line = line.trim_start();
+        let line = line.strip_prefix('-').map_or(line, str::trim_start);
+        line.strip_prefix("id:").is_some_and(|value| {
+            let value = value.split(" #").next().unwrap_or("").trim();
+            value.trim_matches(|c| c == '\'' || c == '"') == id
+        })
+    });
+    let found = if last { lines.last() } else { lines.next() };
+    found.map(|(index, _)| index + 1)
+}
+
+/// 1-based line of the first line at or after the top-level `key:` that
+/// contains `value`; else the line of `key:` itself.
+pub fn value_line(text: &str, key: &str, value: &str) -> Option<usize> {
+    let start = text.lines().position(|line| {
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+    })?;
+    let found = (!value.is_empty())
+        .then(|| {
+            text.lines()
+                .skip(start)
+                .position(|line| line.contains(value))
+                .map(|n| start + n)
+        })
+        .flatten();
+    Some(found.unwrap_or(start) + 1)
+}
+
+/// The value an allowlist error message quotes (`allowlist path 'a/[': ...`).
+pub fn quoted_value(message: &str) -> &str {
+    message
+        .split_once('\'')
+        .and_then(|(_, rest)| rest.split_once("': "))
+        .map_or("", |(value, _)| value)
 }
 
 /// A loaded rule: the syntax plus what is derived from it.
@@ -256,7 +316,7 @@ pub struct Rule {
     pub max_len: Option<usize>,
     /// Compiled allowlist of the rule.
     pub allowlist: Allowlist,
-    regex: OnceLock<MetaRegex>,
+    regex: OnceLock<Option<MetaRegex>>,
 }
 
 /// The compiled form of a rule's regex.
@@ -268,14 +328,22 @@ impl Rule {
         &self.syntax.id
     }
 
-    /// The compiled regex, built on first use.
+    /// The compiled regex, built on first use; `None` if it cannot be.
     ///
-    /// The pattern was validated when the rule was loaded, so compiling can
-    /// only fail on size limits, which [`Rule::compile`] reports.
-    pub fn regex(&self) -> &MetaRegex {
-        self.regex.get_or_init(|| {
-            build_meta_regex(&self.syntax.regex).expect("regex validated when the rule was loaded")
-        })
+    /// The pattern was validated when the rule was loaded, and a
+    /// configuration's rules are compiled when it loads ([`Rule::compile`]
+    /// says why one cannot be), so this is not expected to fail; if it ever
+    /// did, the rule would match nothing and say so once, not panic.
+    pub fn regex(&self) -> Option<&MetaRegex> {
+        self.regex
+            .get_or_init(|| {
+                build_meta_regex(&self.syntax.regex)
+                    .map_err(|e| {
+                        log::error!("rule '{}' is not used: {}", self.id(), compile_error(&e));
+                    })
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// Compiles the regex now, reporting any error.
@@ -283,9 +351,22 @@ impl Rule {
         if self.regex.get().is_some() {
             return Ok(());
         }
-        let regex = build_meta_regex(&self.syntax.regex).map_err(|e| e.to_string())?;
-        let _ = self.regex.set(regex);
+        let regex = build_meta_regex(&self.syntax.regex).map_err(|e| compile_error(&e))?;
+        let _ = self.regex.set(Some(regex));
         Ok(())
+    }
+}
+
+/// Why a rule's regex does not compile, in words that say what to do.
+fn compile_error(error: &regex_automata::meta::BuildError) -> String {
+    match (error.size_limit(), error.syntax_error()) {
+        (Some(limit), _) => format!(
+            "its regex compiles to more than the size limit ({} MiB): write a long repetition \
+             such as {{16,1000000}} as {{16,}} and give max_len",
+            limit >> 20
+        ),
+        (None, Some(syntax)) => format!("bad regex:\n{syntax}"),
+        (None, None) => format!("its regex does not compile: {error}"),
     }
 }
 
@@ -461,6 +542,7 @@ impl RuleSet {
                 let first = self.get(rule.id()).map(|r| r.file.display().to_string());
                 return Err(RuleError::Rule {
                     file: rule.file.clone(),
+                    line: None,
                     id: rule.id().to_owned(),
                     message: match first {
                         Some(f) => format!("duplicate rule id (already defined in {f})"),
@@ -532,8 +614,83 @@ pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
     parsed
         .rules
         .into_iter()
-        .map(|syntax| Rule::from_syntax(syntax, file, &parsed.fragments))
+        .map(|syntax| {
+            Rule::from_syntax(syntax, file, &parsed.fragments).map_err(|e| e.with_line(text))
+        })
         .collect()
+}
+
+/// A YAML error message without what the file holds: the parser quotes
+/// the offending value (`invalid type: string "..."`), and the file may
+/// not be a configuration at all but a credentials file reached by
+/// mistake. Double-quoted values are dropped; a backquoted one (an unknown
+/// key or variant) is kept only if it is short and looks like a key or a
+/// number, else replaced by `…`. What follows `expected` is the schema's
+/// own words, kept. The line and column say where the value is.
+pub fn without_values(message: &str) -> String {
+    let safe = |token: &str| {
+        let word = token.len() <= 32
+            && token.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        let number = token.len() <= 12
+            && !token.is_empty()
+            && token
+                .trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.');
+        word || number
+    };
+    let (head, tail) = match message.find(", expected") {
+        // Only if it is outside any quoted value.
+        Some(at)
+            if message[..at].matches('"').count().is_multiple_of(2)
+                && message[..at].matches('`').count().is_multiple_of(2) =>
+        {
+            message.split_at(at)
+        }
+        _ => (message, ""),
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut rest = head;
+    while let Some(at) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[at];
+        let inner = &rest[at + 1..];
+        // The closing quote (a `\"` inside a double-quoted value is escaped).
+        let mut end = None;
+        let mut escaped = false;
+        for (i, b) in inner.bytes().enumerate() {
+            if quote == b'"' && b == b'\\' && !escaped {
+                escaped = true;
+                continue;
+            }
+            if b == quote && !escaped {
+                end = Some(i);
+                break;
+            }
+            escaped = false;
+        }
+        let Some(end) = end else {
+            // No closing quote: drop the rest.
+            out.push_str(rest[..at].trim_end());
+            rest = "";
+            break;
+        };
+        let token = &inner[..end];
+        if quote == b'"' {
+            out.push_str(rest[..at].trim_end());
+        } else if safe(token) {
+            out.push_str(&rest[..at + 1 + end + 1]);
+        } else {
+            out.push_str(&rest[..at]);
+            out.push_str("`…`");
+        }
+        rest = &inner[end + 1..];
+    }
+    out.push_str(rest);
+    out.push_str(tail);
+    out
 }
 
 /// Turns a YAML error into a [`RuleError::Syntax`] with its line.
@@ -541,9 +698,10 @@ pub fn yaml_error(file: &Path, error: &serde_norway::Error) -> RuleError {
     let line = error.location().map(|l| l.line());
     let mut message = error.to_string();
     // serde_norway appends " at line X column Y"; the line is shown already.
-    if let Some(pos) = message.find(" at line ") {
+    if let Some(pos) = message.rfind(" at line ") {
         message.truncate(pos);
     }
+    let mut message = without_values(&message);
     // Name what is expected in the file's terms, not the Rust type's.
     for (ty, words) in [
         (
@@ -584,6 +742,7 @@ impl Rule {
         let id = syntax.id.clone();
         let fail = |message: String| RuleError::Rule {
             file: file.to_owned(),
+            line: None,
             id: id.clone(),
             message,
         };
@@ -771,7 +930,7 @@ mod tests {
         let err = one("rules:\n- id: a\n  name: A\n  regex: '(?&nope)(x)'\n").unwrap_err();
         let err = err.to_string();
         assert!(
-            err.contains("t.yml: rule 'a': unknown fragment '(?&nope)'"),
+            err.contains("t.yml:2: rule 'a': unknown fragment '(?&nope)'"),
             "{err}"
         );
     }
@@ -819,7 +978,7 @@ mod tests {
     fn every_builtin_regex_compiles_small() {
         for rule in RuleSet::builtin().unwrap().rules() {
             rule.compile().unwrap();
-            let bytes = rule.regex().memory_usage();
+            let bytes = rule.regex().unwrap().memory_usage();
             assert!(
                 bytes < 1 << 20,
                 "{}: {} KiB compiled; write long repetitions as {{m,}} with max_len",
@@ -853,6 +1012,32 @@ mod tests {
             err.to_string().contains("rule 'a': duplicate rule id"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn messages_lose_the_values_they_quote() {
+        for (message, expected) in [
+            (
+                "invalid type: string \"https://u:p@h\", expected u64",
+                "invalid type: string, expected u64",
+            ),
+            (
+                "unknown field `Zq8v_x`, expected one of `paths`, `regexes`",
+                "unknown field `…`, expected one of `paths`, `regexes`",
+            ),
+            (
+                "unknown field `pathz`, expected `a`",
+                "unknown field `pathz`, expected `a`",
+            ),
+            (
+                "invalid value: integer `-3`, expected u64 at line 1 column 2",
+                "invalid value: integer `-3`, expected u64 at line 1 column 2",
+            ),
+            ("invalid type: string \"a \\\" b\"", "invalid type: string"),
+            ("a `b, expected` c", "a `…` c"),
+        ] {
+            assert_eq!(without_values(message), expected, "{message}");
+        }
     }
 
     #[test]

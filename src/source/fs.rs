@@ -81,7 +81,7 @@ fn walk(target: &Path, options: &FsOptions, tx: &mpsc::SyncSender<Item>) {
                 Some(t) if t.is_dir() => continue,
                 Some(t) if t.is_file() => Item::File(entry.into_path()),
                 Some(t) if t.is_symlink() => {
-                    log::debug!(
+                    log::info!(
                         "{}: skipped: symlink (not followed)",
                         display_path(entry.path())
                     );

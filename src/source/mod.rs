@@ -122,6 +122,33 @@ pub trait Sink: Sync {
     /// why).
     fn skip(&self, reason: SkipReason);
 
+    /// Counts a git object the scan needed and could not read (`reason` is
+    /// [`SkipReason::Missing`] or [`SkipReason::Unreadable`]), named
+    /// `name` (`blob <id>`, `tree <id> at 'dir'`, `ref <name>`). Unlike
+    /// [`Sink::skip`], this makes the scan incomplete: it goes on, and
+    /// then fails (exit status 2). Missing objects a shallow or partial
+    /// clone lacks by design are counted with [`Sink::skip`] instead.
+    fn unread(&self, name: &str, reason: SkipReason) {
+        let _ = name;
+        self.skip(reason);
+    }
+
+    /// The configuration's path allowlist, if it has one, for a source that
+    /// learns paths without reading files (a history walk): it leaves out
+    /// an input at a path the allowlist matches and counts it with
+    /// [`Sink::skip`], as a directory walk does through
+    /// [`Sink::wants_path`].
+    fn path_allowlist(&self) -> Option<&crate::rules::PathSet> {
+        None
+    }
+
+    /// Says that git blob `id` of `size` bytes, whose path is not known yet
+    /// (a history scan), is over the size limit, and counts it; the driver
+    /// names it by its path and commit once the walk has found them.
+    fn too_large_blob(&self, id: gix::ObjectId, size: u64) {
+        self.too_large(&format!("blob {id}"), size);
+    }
+
     /// Whether an input of `size` bytes fits the size limit; if not, says
     /// so and counts it.
     fn fits(&self, size: u64, name: &str) -> bool {

@@ -64,10 +64,12 @@ impl<'r> Changes<'r> {
             staged_anything = true;
             use gix::index::entry::Mode;
             if entry.mode == Mode::COMMIT {
+                log::info!("{path}: skipped: submodule");
                 skipped.push(SkipReason::Submodule);
                 continue;
             }
             if entry.mode == Mode::SYMLINK {
+                log::info!("{path}: skipped: symlink (not followed)");
                 skipped.push(SkipReason::Symlink);
                 continue;
             }
@@ -102,12 +104,21 @@ impl<'r> Changes<'r> {
     /// The commits of `spec` (`BASE..HEAD`: reachable from HEAD and not
     /// from BASE; `BASE...HEAD`: from their merge base), each against its
     /// first parent.
+    ///
+    /// In a shallow clone (CI checkouts are, by default), a base or a
+    /// parent past the clone's boundary is an error that names the missing
+    /// commit and how to fetch it: what a commit adds cannot be told
+    /// without its parent.
     pub fn range(repo: &'r gix::Repository, spec: &str) -> anyhow::Result<Self> {
         let (base, head) = resolve_range(repo, spec)?;
         let mut history = History::default();
         let mut buf = Vec::new();
+        let shallow = repo.is_shallow();
         for info in repo.rev_walk([head]).with_hidden(base).all()? {
-            let info = info.with_context(|| format!("cannot walk {spec}"))?;
+            let info = info.map_err(|e| {
+                let e = anyhow::anyhow!("cannot walk {spec}: {e}");
+                if shallow { e.context(SHALLOW_FIX) } else { e }
+            })?;
             history.commits.push(CommitNode {
                 id: info.id,
                 tree: commit_tree(repo, info.id, &mut buf)?,
@@ -125,7 +136,17 @@ impl<'r> Changes<'r> {
         let mut changes: Vec<Change> = Vec::new();
         for (index, commit) in history.commits.iter().enumerate() {
             let old = match commit.first_parent {
-                Some(parent) => Some(commit_tree(repo, parent, &mut buf)?),
+                Some(parent) => Some(commit_tree(repo, parent, &mut buf).map_err(|e| {
+                    if shallow {
+                        anyhow::anyhow!(
+                            "--range {spec}: commit {parent}, the parent of {}, is not in this \
+                             shallow clone: the range reaches past the history it has; {SHALLOW_FIX}",
+                            commit.id
+                        )
+                    } else {
+                        e.context(format!("--range {spec}: the parent of commit {}", commit.id))
+                    }
+                })?),
                 None => None,
             };
             let mut added = Vec::new();
@@ -166,11 +187,22 @@ impl Source for Changes<'_> {
             sink.skip(reason);
         }
         let repo = self.repo;
+        let lacks_by_design = super::lacks_objects_by_design(repo);
         let mut locator = Locator::new(repo, &self.history);
         let (mut new, mut old) = (Vec::new(), Vec::new());
         for (change, commit) in &self.changes {
             let display = change.path.to_str_lossy().into_owned();
-            if !read_blob(repo, change.new, &display, sink, &mut new) {
+            if !sink.wants_path(&display, &display) {
+                continue;
+            }
+            if !read_blob(
+                repo,
+                change.new,
+                Some(&display),
+                sink,
+                &mut new,
+                lacks_by_design,
+            ) {
                 continue;
             }
             old.clear();
@@ -211,6 +243,11 @@ fn read_whole(repo: &gix::Repository, id: ObjectId, buf: &mut Vec<u8>) -> bool {
         || matches!(repo.objects.try_find(&id, buf), Ok(Some(_)))
 }
 
+/// How to get the history a shallow clone lacks.
+const SHALLOW_FIX: &str = "this is a shallow clone; fetch the history the range needs: in GitHub \
+    Actions, set `fetch-depth: 0` on actions/checkout; elsewhere, `git fetch --deepen=<n>` (or \
+    `git fetch --unshallow`), or fetch the base itself (`git fetch origin <base>`)";
+
 /// `(hidden bases, head)` of a range.
 fn resolve_range(repo: &gix::Repository, spec: &str) -> anyhow::Result<(Vec<ObjectId>, ObjectId)> {
     let (base, head, merge_base) = if let Some((b, h)) = spec.split_once("...") {
@@ -223,9 +260,18 @@ fn resolve_range(repo: &gix::Repository, spec: &str) -> anyhow::Result<(Vec<Obje
     let head = commit_id(repo, if head.is_empty() { "HEAD" } else { head })?;
     let base = commit_id(repo, if base.is_empty() { "HEAD" } else { base })?;
     let base = if merge_base {
-        repo.merge_base(base, head)
-            .with_context(|| format!("--range {spec}: the two sides have no common ancestor"))?
-            .detach()
+        match repo.merge_base(base, head) {
+            Ok(id) => id.detach(),
+            Err(_) if repo.is_shallow() => bail!(
+                "--range {spec}: no common ancestor of the two sides is in this shallow clone; \
+                 {SHALLOW_FIX}"
+            ),
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!("--range {spec}: the two sides have no common ancestor")
+                });
+            }
+        }
     } else {
         base
     };
@@ -233,17 +279,50 @@ fn resolve_range(repo: &gix::Repository, spec: &str) -> anyhow::Result<(Vec<Obje
 }
 
 fn commit_id(repo: &gix::Repository, spec: &str) -> anyhow::Result<ObjectId> {
+    let shallow = |what: &str| {
+        anyhow::anyhow!(
+            "{what}: this repository is a shallow clone, and the commit is not in it \
+             (the clone's history stops at {}); {SHALLOW_FIX}",
+            boundary(repo)
+        )
+    };
     let object = repo
         .rev_parse_single(spec)
-        .map_err(|_| anyhow::anyhow!("unknown revision '{spec}'"))?
+        .map_err(|_| {
+            if repo.is_shallow() {
+                shallow(&format!("unknown revision '{spec}'"))
+            } else {
+                anyhow::anyhow!("unknown revision '{spec}'")
+            }
+        })?
         .object()
-        .with_context(|| format!("revision '{spec}' cannot be read"))?
+        .map_err(|e| {
+            if repo.is_shallow() {
+                shallow(&format!("revision '{spec}' cannot be read ({e})"))
+            } else {
+                anyhow::anyhow!("revision '{spec}' cannot be read: {e}")
+            }
+        })?
         .peel_tags_to_end()
         .with_context(|| format!("revision '{spec}' cannot be read"))?;
     if object.kind != gix::object::Kind::Commit {
         bail!("revision '{spec}' is a {}, not a commit", object.kind);
     }
     Ok(object.id)
+}
+
+/// The commits a shallow clone's history stops at, for messages.
+fn boundary(repo: &gix::Repository) -> String {
+    match repo.shallow_commits() {
+        Ok(Some(commits)) => {
+            let mut ids: Vec<String> = commits.iter().take(3).map(|id| id.to_string()).collect();
+            if commits.len() > 3 {
+                ids.push(format!("and {} more", commits.len() - 3));
+            }
+            format!("commit {}", ids.join(", "))
+        }
+        _ => "its shallow boundary".to_owned(),
+    }
 }
 
 /// Path → blob of every file in `tree` (the empty map for no tree).

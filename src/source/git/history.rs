@@ -42,6 +42,9 @@ pub struct History {
     pub trees: HashSet<ObjectId>,
     /// Symlink targets and submodule commits seen (counted once each).
     pub not_scanned: HashSet<ObjectId>,
+    /// Blobs seen only at paths the configuration's allowlist matches:
+    /// left out and counted, as a directory walk leaves such files out.
+    pub allowlisted: HashSet<ObjectId>,
 }
 
 /// The objects refs point at, by kind.
@@ -53,11 +56,15 @@ pub struct Tips {
     pub trees: Vec<(ObjectId, BString)>,
     /// Blobs (a tag of a blob), with the ref name.
     pub blobs: Vec<(ObjectId, BString)>,
+    /// Refs whose object could not be read.
+    pub unread: usize,
 }
 
-/// Collects the tips: every ref (or the given ones) and HEAD, peeled.
-pub fn tips(repo: &gix::Repository, only: &[String]) -> anyhow::Result<Tips> {
+/// Collects the tips: every ref (or the given ones) and HEAD, peeled. A
+/// ref whose object cannot be read is counted with [`Sink::unread`].
+pub fn tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> anyhow::Result<Tips> {
     let mut named: Vec<(BString, ObjectId)> = Vec::new();
+    let mut unread = 0;
     if only.is_empty() {
         let platform = repo.references()?;
         for reference in platform.all()? {
@@ -65,13 +72,19 @@ pub fn tips(repo: &gix::Repository, only: &[String]) -> anyhow::Result<Tips> {
                 Ok(r) => r,
                 Err(err) => {
                     log::warn!("skipped a reference that cannot be read: {err}");
+                    sink.unread("a reference", SkipReason::Unreadable);
+                    unread += 1;
                     continue;
                 }
             };
             let name = reference.name().as_bstr().to_owned();
             match reference.peel_to_id() {
                 Ok(id) => named.push((name, id.detach())),
-                Err(err) => log::warn!("skipped reference {name}: {err}"),
+                Err(err) => {
+                    log::warn!("skipped reference {name}: {err}");
+                    sink.unread(&format!("ref {name}"), SkipReason::Unreadable);
+                    unread += 1;
+                }
             }
         }
         if let Ok(id) = repo.head_id() {
@@ -88,7 +101,10 @@ pub fn tips(repo: &gix::Repository, only: &[String]) -> anyhow::Result<Tips> {
             named.push((spec.as_str().into(), id));
         }
     }
-    let mut tips = Tips::default();
+    let mut tips = Tips {
+        unread,
+        ..Tips::default()
+    };
     let mut seen = HashSet::default();
     for (name, id) in named {
         if !seen.insert(id) {
@@ -99,7 +115,11 @@ pub fn tips(repo: &gix::Repository, only: &[String]) -> anyhow::Result<Tips> {
             Ok(gix::object::Kind::Tree) => tips.trees.push((id, name)),
             Ok(gix::object::Kind::Blob) => tips.blobs.push((id, name)),
             Ok(gix::object::Kind::Tag) => {}
-            Err(err) => log::warn!("skipped {name}: its object {id} cannot be read: {err}"),
+            Err(err) => {
+                log::warn!("skipped {name}: its object {id} cannot be read: {err}");
+                sink.unread(&format!("ref {name} ({id})"), SkipReason::Unreadable);
+                tips.unread += 1;
+            }
         }
     }
     Ok(tips)
@@ -114,7 +134,10 @@ pub fn enumerate(
     mut progress: impl FnMut(usize),
 ) -> anyhow::Result<History> {
     let mut history = History::default();
-    let mut walker = Walker::default();
+    let mut walker = Walker {
+        lacks_by_design: super::lacks_objects_by_design(repo),
+        ..Walker::default()
+    };
     if !tips.commits.is_empty() {
         let walk = repo.rev_walk(tips.commits.iter().copied()).all()?;
         let mut buf = Vec::new();
@@ -123,7 +146,7 @@ pub fn enumerate(
                 Ok(info) => info,
                 Err(err) => {
                     log::warn!("history walk stopped early: {err}");
-                    sink.skip(SkipReason::Missing);
+                    sink.unread("the commit walk", SkipReason::Unreadable);
                     break;
                 }
             };
@@ -131,7 +154,7 @@ pub fn enumerate(
                 Ok(tree) => tree,
                 Err(err) => {
                     log::warn!("commit {}: {err}", info.id);
-                    sink.skip(SkipReason::Missing);
+                    sink.unread(&format!("commit {}", info.id), SkipReason::Unreadable);
                     continue;
                 }
             };
@@ -179,7 +202,7 @@ pub fn commit_tree(
         .objects
         .try_find(&id, buf)
         .map_err(|e| anyhow::anyhow!(e))?
-        .ok_or_else(|| anyhow::anyhow!("object is missing"))?;
+        .ok_or_else(|| anyhow::anyhow!("commit {id} is missing"))?;
     let mut iter = gix::objs::CommitRefIter::from_bytes(data.data, repo.object_hash());
     Ok(iter.tree_id()?)
 }
@@ -187,6 +210,8 @@ pub fn commit_tree(
 /// Depth-first tree traversal with reusable buffers.
 #[derive(Default)]
 struct Walker {
+    /// A shallow or partial clone: a missing object is expected.
+    lacks_by_design: bool,
     buf: Vec<u8>,
     entries: Vec<Entry>,
     stack: Vec<(ObjectId, BString)>,
@@ -205,18 +230,24 @@ impl Walker {
         if !history.trees.insert(root) {
             return;
         }
+        let allowlist = sink.path_allowlist();
         self.stack.push((root, prefix));
         while let Some((id, prefix)) = self.stack.pop() {
             match store.load(repo, id, &mut self.buf, &mut self.entries) {
                 Ok(()) => {}
-                Err(Missing::Absent) => {
-                    log::warn!("tree {id} at '{prefix}' is missing (shallow or partial clone?)");
+                Err(Missing::Absent) if self.lacks_by_design => {
+                    log::warn!("tree {id} at '{prefix}' is missing (shallow or partial clone)");
                     sink.skip(SkipReason::Missing);
+                    continue;
+                }
+                Err(Missing::Absent) => {
+                    log::warn!("tree {id} at '{prefix}' is missing");
+                    sink.unread(&format!("tree {id} at '{prefix}'"), SkipReason::Missing);
                     continue;
                 }
                 Err(Missing::Unreadable(err)) => {
                     log::warn!("tree {id} at '{prefix}' cannot be read: {err}");
-                    sink.skip(SkipReason::Unreadable);
+                    sink.unread(&format!("tree {id} at '{prefix}'"), SkipReason::Unreadable);
                     continue;
                 }
             }
@@ -230,19 +261,46 @@ impl Walker {
                         }
                     }
                     EntryKind::Blob | EntryKind::BlobExecutable => {
-                        if !history.blobs.contains_key(&oid) {
+                        let known = history.blobs.get(&oid).copied();
+                        // With a path allowlist, a blob is left out while
+                        // every path it is seen at is allowlisted.
+                        let recheck = allowlist.is_some() && history.allowlisted.contains(&oid);
+                        if known.is_none() || recheck {
                             let path = join(&prefix, store.name(entry).as_ref());
-                            let index = intern(&mut history.paths, path);
-                            history.blobs.insert(oid, index);
+                            let allowed =
+                                allowlist.is_some_and(|set| set.is_match(&path.to_str_lossy()));
+                            match known {
+                                None => {
+                                    let index = intern(&mut history.paths, path);
+                                    history.blobs.insert(oid, index);
+                                    if allowed {
+                                        history.allowlisted.insert(oid);
+                                    }
+                                }
+                                Some(index) if !allowed => {
+                                    // Named by a path that is scanned.
+                                    history.allowlisted.remove(&oid);
+                                    history.paths[index as usize] = path;
+                                }
+                                Some(_) => {}
+                            }
                         }
                     }
                     EntryKind::Link => {
                         if history.not_scanned.insert(oid) {
+                            log::info!(
+                                "{}: skipped: symlink (not followed)",
+                                join(&prefix, store.name(entry).as_ref())
+                            );
                             sink.skip(SkipReason::Symlink);
                         }
                     }
                     EntryKind::Commit => {
                         if history.not_scanned.insert(oid) {
+                            log::info!(
+                                "{}: skipped: submodule",
+                                join(&prefix, store.name(entry).as_ref())
+                            );
                             sink.skip(SkipReason::Submodule);
                         }
                     }

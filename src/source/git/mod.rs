@@ -68,6 +68,63 @@ pub fn open(path: &Path) -> anyhow::Result<Option<gix::Repository>> {
     }
 }
 
+/// Opens the repository that holds `path`: `path` itself, or the nearest
+/// of its parent directories that is one (as git finds it from a
+/// subdirectory), isolated like [`open`]. A repository found above `path`
+/// must belong to the user running leakhound: a `.git` someone else put in
+/// a shared parent directory (`/tmp/.git`) would otherwise be scanned
+/// instead of the files asked for. `Ok(None)` when there is none.
+pub fn discover(path: &Path) -> anyhow::Result<Option<gix::Repository>> {
+    if let Some(repo) = open(path)? {
+        return Ok(Some(repo));
+    }
+    let options = gix::discover::upwards::Options {
+        trust: gix::discover::upwards::TrustPolicy::Required(gix::sec::Trust::Full),
+        ..Default::default()
+    };
+    let mapping = gix::sec::trust::Mapping {
+        full: gix::open::Options::isolated(),
+        reduced: gix::open::Options::isolated(),
+    };
+    match gix::ThreadSafeRepository::discover_opts(path, options, mapping) {
+        Ok(repo) => Ok(Some(repo.to_thread_local())),
+        Err(gix::discover::Error::Discover(
+            gix::discover::upwards::Error::NoTrustedGitRepository { candidate, .. },
+        )) => {
+            log::warn!(
+                "{} is in the git repository {}, which belongs to another user: \
+                 scanning only the files under it (scan the repository itself to scan its history)",
+                path.display(),
+                candidate.display()
+            );
+            Ok(None)
+        }
+        Err(gix::discover::Error::Discover(err)) => {
+            log::debug!("{}: no repository found above it: {err}", path.display());
+            Ok(None)
+        }
+        Err(err) => Err(err)
+            .with_context(|| format!("cannot open the git repository above {}", path.display())),
+    }
+}
+
+/// Whether the repository lacks objects by design: a shallow clone (no
+/// history past its boundary) or a partial clone (objects left on the
+/// server). A missing object is then counted and named, but does not fail
+/// the scan; in any other repository it does.
+pub fn lacks_objects_by_design(repo: &gix::Repository) -> bool {
+    if repo.is_shallow() {
+        return true;
+    }
+    let config = repo.config_snapshot();
+    config.string("extensions.partialClone").is_some()
+        || repo.remote_names().iter().any(|name| {
+            config
+                .boolean(format!("remote.{name}.promisor").as_str())
+                .unwrap_or(false)
+        })
+}
+
 /// Where the configuration file of a repository is looked for.
 pub fn project_root(repo: &gix::Repository) -> PathBuf {
     repo.workdir().unwrap_or_else(|| repo.git_dir()).to_owned()
@@ -117,10 +174,11 @@ impl Source for HistorySource {
         let progress = Progress::new(options.progress);
         // One handle for this thread: the tips, the walk, the pack order.
         let local = with_pack_cache(&self.repo);
-        let tips = history::tips(&local, &options.refs)?;
+        let tips = history::tips(&local, &options.refs, sink)?;
         if tips.commits.is_empty()
             && tips.trees.is_empty()
             && tips.blobs.is_empty()
+            && tips.unread == 0
             && !options.all_objects
         {
             log::warn!("the repository has no commits: nothing to scan");
@@ -146,6 +204,15 @@ impl Source for HistorySource {
         })?;
         let packed = packed.blobs;
         let history = &self.history;
+        for blob in &history.allowlisted {
+            if let Some(&index) = history.blobs.get(blob) {
+                log::info!(
+                    "{}: skipped: allowlisted path",
+                    history.paths[index as usize]
+                );
+            }
+            sink.skip(SkipReason::Allowlisted);
+        }
         log::info!(
             "walked {} commits, {} trees and {} blobs at {:.2?}",
             history.commits.len(),
@@ -160,7 +227,8 @@ impl Source for HistorySource {
             started.elapsed()
         );
         progress.blobs(Some(order.len() as u64));
-        read_blobs(repo, &order, sink, &progress);
+        let lacks_by_design = lacks_objects_by_design(&local);
+        read_blobs(repo, &order, sink, &progress, lacks_by_design);
         progress.finish();
         log::info!("scanned blobs at {:.2?}", started.elapsed());
         Ok(Produced {
@@ -170,8 +238,12 @@ impl Source for HistorySource {
     }
 
     fn keeps(&self, blob: &ObjectId) -> bool {
-        self.history.blobs.contains_key(blob)
-            || (self.options.all_objects && !self.history.not_scanned.contains(blob))
+        let history = &self.history;
+        if history.allowlisted.contains(blob) {
+            return false;
+        }
+        history.blobs.contains_key(blob)
+            || (self.options.all_objects && !history.not_scanned.contains(blob))
     }
 
     fn locate(&mut self, blobs: &HashSet<ObjectId>) -> HashMap<ObjectId, Vec<Place>> {
@@ -244,7 +316,7 @@ fn pack_order(
     };
     for id in iter {
         let Ok(id) = id else { continue };
-        if covered.contains(&id) {
+        if covered.contains(&id) || history.allowlisted.contains(&id) {
             continue;
         }
         if blobs.contains_key(&id) {
@@ -267,7 +339,7 @@ fn pack_order(
     // Reachable blobs the object database does not list (a partial clone's
     // promised objects): try them anyway, so that they are counted missing.
     for id in blobs.keys() {
-        if !placed.contains(id) && !covered.contains(id) {
+        if !placed.contains(id) && !covered.contains(id) && !history.allowlisted.contains(id) {
             order.push(*id);
         }
     }
@@ -283,6 +355,7 @@ fn read_blobs(
     order: &[ObjectId],
     sink: &dyn Sink,
     progress: &Progress,
+    lacks_by_design: bool,
 ) {
     order.par_chunks(CHUNK).for_each_init(
         || (with_pack_cache(repo), Vec::new()),
@@ -290,7 +363,7 @@ fn read_blobs(
             let mut bytes = 0;
             for &id in chunk {
                 let name = format!("blob {id}");
-                if read_blob(repo, id, &name, sink, buf) {
+                if read_blob(repo, id, None, sink, buf, lacks_by_design) {
                     bytes += buf.len() as u64;
                     sink.input(Input {
                         bytes: buf,
@@ -307,38 +380,62 @@ fn read_blobs(
 }
 
 /// Reads blob `id` into `buf`, unless it is larger than the sink's size
-/// limit, missing or unreadable: then says so (naming it `name`), counts
-/// it, and returns false.
+/// limit, missing or unreadable: then says so, counts it, and returns
+/// false. `path` names it where it is known (a change); a history blob is
+/// named `blob <id>`, and by its path once the walk has found it.
 fn read_blob(
     repo: &gix::Repository,
     id: ObjectId,
-    name: &str,
+    path: Option<&str>,
     sink: &dyn Sink,
     buf: &mut Vec<u8>,
+    lacks_by_design: bool,
 ) -> bool {
     buf.clear();
     if id == ObjectId::empty_blob(repo.object_hash()) {
         return true;
     }
-    match repo.find_header(id) {
-        Ok(header) if !sink.fits(header.size(), name) => return false,
-        Ok(_) => {}
-        Err(err) => {
-            log::warn!("{name}: skipped: blob {id} is missing ({err})");
+    let blob = format!("blob {id}");
+    let name = path.unwrap_or(&blob);
+    let missing = |sink: &dyn Sink| {
+        if lacks_by_design {
+            log::warn!("{name}: skipped: blob {id} is missing (shallow or partial clone)");
             sink.skip(SkipReason::Missing);
+        } else {
+            log::warn!("{name}: skipped: blob {id} is missing");
+            sink.unread(&blob, SkipReason::Missing);
+        }
+    };
+    let unreadable = |sink: &dyn Sink, err: &dyn std::fmt::Display| {
+        log::warn!("{name}: skipped: blob {id} cannot be read: {err}");
+        sink.unread(&blob, SkipReason::Unreadable);
+    };
+    match repo.try_find_header(id) {
+        Ok(Some(header)) if header.size() > sink.max_size() => {
+            match path {
+                Some(path) => sink.too_large(path, header.size()),
+                None => sink.too_large_blob(id, header.size()),
+            }
+            return false;
+        }
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            missing(sink);
+            return false;
+        }
+        Err(err) => {
+            unreadable(sink, &err);
             return false;
         }
     }
     match repo.objects.try_find(&id, buf) {
         Ok(Some(_)) => true,
         Ok(None) => {
-            log::warn!("{name}: skipped: blob {id} is missing");
-            sink.skip(SkipReason::Missing);
+            missing(sink);
             false
         }
         Err(err) => {
-            log::warn!("{name}: skipped: blob {id} cannot be read: {err}");
-            sink.skip(SkipReason::Unreadable);
+            unreadable(sink, &err);
             false
         }
     }
