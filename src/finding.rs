@@ -248,9 +248,11 @@ impl Findings {
                     .as_ref()
                     .map(|g| (g.time, std::cmp::Reverse(g.walk_index)))
             };
+            // Ties (two lines of one blob) go by the location itself, so
+            // that the one kept does not depend on which thread saw what.
             finding
                 .locations
-                .sort_by(|a, b| (&a.path, age(a)).cmp(&(&b.path, age(b))));
+                .sort_by(|a, b| (&a.path, age(a), a).cmp(&(&b.path, age(b), b)));
             let mut kept: Vec<Location> = Vec::new();
             for location in finding.locations {
                 match kept.last_mut() {
@@ -270,7 +272,9 @@ impl Findings {
     }
 
     /// The findings, each with sorted, distinct locations, sorted by first
-    /// location then rule id.
+    /// location then rule id; ties (a token rotated in place: another
+    /// secret at the same line and column) go by all the locations, then
+    /// the secret, so that the order is the same on every run.
     pub fn into_sorted(self) -> Vec<Finding> {
         let mut findings: Vec<Finding> = self
             .by_key
@@ -281,22 +285,22 @@ impl Findings {
                 f
             })
             .collect();
-        findings.sort_by(|a, b| {
-            (
-                &a.locations[0].path,
-                a.locations[0].line,
-                a.locations[0].column,
-                a.rule.id(),
-            )
-                .cmp(&(
-                    &b.locations[0].path,
-                    b.locations[0].line,
-                    b.locations[0].column,
-                    b.rule.id(),
-                ))
-        });
+        findings.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
         findings
     }
+}
+
+/// What findings are sorted by: a total order.
+fn order_key(f: &Finding) -> (&str, usize, usize, &str, &[Location], &[u8]) {
+    let first = &f.locations[0];
+    (
+        &first.path,
+        first.line,
+        first.column,
+        f.rule.id(),
+        &f.locations,
+        &f.secret,
+    )
 }
 
 /// Line and column lookups in one input, for offsets visited in order:

@@ -12,3 +12,4 @@ mod labeled;
 mod rules;
 mod selfscan;
 mod validate;
+mod trust;
