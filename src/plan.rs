@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 
 use crate::config::{CONFIG_FILE, Config, IGNORE_FILE, read_ignore_file};
 use crate::driver::Driver;
-use crate::finding::{Finding, Findings};
+use crate::finding::{Finding, Findings, KnownSecrets};
 use crate::matcher::Engine;
 use crate::rules::Confidence;
 use crate::scan::Summary;
@@ -109,6 +109,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// What the scan did.
     pub summary: Summary,
+    /// Every secret the scan matched, reported or not: reports hide them
+    /// wherever they appear.
+    pub secrets: KnownSecrets,
 }
 
 impl ScanPlan {
@@ -232,11 +235,16 @@ impl ScanPlan {
 impl Outcome {
     /// The findings sorted and at or above the minimum confidence, with
     /// the summary's counts of them.
-    fn new(findings: Findings, mut summary: Summary, suppression: &Suppression) -> Outcome {
+    fn new(mut findings: Findings, mut summary: Summary, suppression: &Suppression) -> Outcome {
+        let secrets = findings.take_known();
         let findings = suppression.confident_enough(findings.into_sorted(), &mut summary);
         summary.findings = findings.len();
         summary.locations = findings.iter().map(|f| f.locations.len()).sum();
-        Outcome { findings, summary }
+        Outcome {
+            findings,
+            summary,
+            secrets,
+        }
     }
 }
 

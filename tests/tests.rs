@@ -11,5 +11,5 @@ mod inputs;
 mod labeled;
 mod rules;
 mod selfscan;
-mod validate;
 mod trust;
+mod validate;

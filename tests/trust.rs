@@ -25,8 +25,11 @@ fn scan_bytes(dir: &Path, args: &[&str]) -> Vec<u8> {
 fn ties() -> Tree {
     use base64::Engine as _;
     let tree = repo();
-    let encoded = base64::engine::general_purpose::STANDARD
-        .encode(format!("a: {} b: {}\n", gitlab_pat(60), gitlab_pat(61)));
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!(
+        "a: {} b: {}\n",
+        gitlab_pat(60),
+        gitlab_pat(61)
+    ));
     for n in 0..6 {
         tree.write(
             "config.yml",
@@ -62,4 +65,193 @@ fn the_same_scan_gives_the_same_bytes() {
             }
         }
     }
+}
+
+/// The stdout of a scan of `tree` in `format`, with `extra` arguments.
+fn report(tree: &Tree, format: &str, extra: &[&str]) -> String {
+    let output = tree
+        .cmd()
+        .args(["scan", ".", "--no-progress", "-q", "-f", format])
+        .args(extra)
+        .output()
+        .expect("leakhound runs");
+    assert_eq!(output.status.code(), Some(1), "{format} {extra:?}");
+    String::from_utf8(output.stdout).expect("UTF-8 report")
+}
+
+/// The location fingerprint of `secret` in a JSON report.
+fn fingerprint_of(json: &serde_json::Value, secret: &str) -> String {
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["secret"] == secret)
+        .unwrap_or_else(|| panic!("no finding of {secret}"));
+    finding["locations"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Lines holding a reported secret beside others: one reported too, one
+/// below the minimum confidence, one path-allowlisted for its rule, one
+/// ignored by fingerprint. Returns the tree, the reported secrets and the
+/// secrets that are not reported.
+fn crowded_lines() -> (Tree, Vec<String>, Vec<String>) {
+    let tree = Tree::new();
+    let (t1, t2) = (github_classic(100), github_classic(101));
+    let (low, g1) = ("zqvtkwmr".to_owned(), gitlab_pat(102));
+    let (g2, allowed) = (gitlab_pat(103), github_classic(104));
+    let (g3, ignored) = (gitlab_pat(105), github_classic(106));
+    tree.write(
+        ".leakhound.yml",
+        "rules:\n- id: low-one\n  name: Low\n  regex: 'key=(?P<secret>[a-z]{8})'\n  keywords: [key]\n  confidence: low\nrule_allowlists:\n  github-pat-classic:\n    paths: ['allowed.env']\n",
+    );
+    tree.write("two.env", format!("A={t1} B={t2}\n"));
+    tree.write("low.env", format!("A={g1} key={low}\n"));
+    tree.write("allowed.env", format!("A={g2} B={allowed}\n"));
+    tree.write("ignored.env", format!("A={g3} B={ignored}\n"));
+    let json: serde_json::Value = serde_json::from_str(&report(&tree, "json", &[])).unwrap();
+    tree.write(".leakhoundignore", fingerprint_of(&json, &ignored) + "\n");
+    (tree, vec![t1, t2, g1, g2, g3], vec![low, allowed, ignored])
+}
+
+#[test]
+fn every_secret_on_a_reported_line_is_masked_in_every_format() {
+    let (tree, reported, hidden) = crowded_lines();
+    let all: Vec<&String> = reported.iter().chain(&hidden).collect();
+    for format in ["human", "sarif", "html"] {
+        let text = report(&tree, format, &[]);
+        for secret in &all {
+            assert!(!text.contains(secret.as_str()), "{format} shows {secret}");
+        }
+        assert!(
+            text.contains(&reported[1][..8]),
+            "{format}: masked, not left out"
+        );
+    }
+    for format in ["json", "jsonl", "csv"] {
+        let text = report(&tree, format, &[]);
+        for secret in &hidden {
+            assert!(!text.contains(secret.as_str()), "{format} shows {secret}");
+        }
+        for secret in &reported {
+            assert!(
+                text.contains(secret.as_str()),
+                "{format}: `secret` is in full"
+            );
+        }
+    }
+    // Each snippet of a report for tools may show its own secret, no other.
+    let json: serde_json::Value = serde_json::from_str(&report(&tree, "json", &[])).unwrap();
+    for finding in json["findings"].as_array().unwrap() {
+        let snippet = finding["locations"][0]["snippet"].as_str().unwrap();
+        assert!(snippet.contains(finding["secret"].as_str().unwrap()));
+        for secret in all.iter().filter(|s| finding["secret"] != s.as_str()) {
+            assert!(
+                !snippet.contains(secret.as_str()),
+                "{snippet} shows {secret}"
+            );
+        }
+    }
+    for format in ["human", "json", "jsonl", "csv", "sarif", "html"] {
+        let text = report(&tree, format, &["--redact"]);
+        for secret in &all {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{format} --redact shows {secret}"
+            );
+        }
+    }
+}
+
+/// A repository whose file name holds the secret in it, whose commit
+/// message quotes a secret suppressed inline elsewhere, and whose author
+/// name holds another. Returns the tree and those secrets.
+fn leaky_names() -> (Tree, Vec<String>) {
+    let tree = repo();
+    let (named, quoted, allowed, author) = (
+        github_classic(110),
+        gitlab_pat(111),
+        gitlab_pat(112),
+        gitlab_pat(113),
+    );
+    tree.write(&format!("leak_{named}.txt"), format!("token={named}\n"));
+    tree.write("a.env", format!("T={quoted}\n"));
+    tree.write("b.env", format!("U={allowed} # leakhound:allow\n"));
+    tree.write("c.env", format!("V={author} # leakhound:allow\n"));
+    crate::git::git(tree.path(), &["add", "-A"]);
+    let message = format!("add {quoted} and {allowed}");
+    let by = format!("Ada {author} <ada@example.org>");
+    crate::git::git(
+        tree.path(),
+        &["commit", "-q", "-m", &message, "--author", &by],
+    );
+    (tree, vec![named, quoted, allowed, author])
+}
+
+/// `text` without the SARIF artifact URIs (which keep paths as they are).
+fn without_uris(sarif: &str) -> (String, Vec<String>) {
+    let mut json: serde_json::Value = serde_json::from_str(sarif).unwrap();
+    let mut uris = Vec::new();
+    for result in json["runs"][0]["results"].as_array_mut().unwrap() {
+        let artifact = &mut result["locations"][0]["physicalLocation"]["artifactLocation"];
+        uris.push(artifact["uri"].as_str().unwrap().to_owned());
+        artifact["uri"] = "".into();
+    }
+    (json.to_string(), uris)
+}
+
+#[test]
+fn secrets_in_file_names_and_commits_are_masked() {
+    let (tree, secrets) = leaky_names();
+    let named = &secrets[0];
+    for format in ["human", "html", "sarif"] {
+        let mut text = report(&tree, format, &[]);
+        if format == "sarif" {
+            let (rest, uris) = without_uris(&text);
+            assert!(uris.contains(&format!("leak_{named}.txt")), "{uris:?}");
+            text = rest;
+        }
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "{format} shows {secret}");
+        }
+        if format != "sarif" {
+            assert!(
+                text.contains("leak_ghp_"),
+                "{format}: the path is still there"
+            );
+        }
+    }
+    for format in ["human", "json", "jsonl", "csv", "sarif", "html"] {
+        let text = report(&tree, format, &["--redact"]);
+        for secret in &secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{format} --redact shows {secret}"
+            );
+        }
+    }
+    let sarif = report(&tree, "sarif", &["--redact"]);
+    assert!(sarif.contains("leak_%5BREDACTED%5D.txt"), "{sarif}");
+    // For tools: the path as it is, the finding's own secret in its commit
+    // message, every other secret masked there.
+    let json: serde_json::Value = serde_json::from_str(&report(&tree, "json", &[])).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let quoted = findings.iter().find(|f| f["secret"] == secrets[1]).unwrap();
+    let git = &quoted["locations"][0]["git"];
+    let summary = git["summary"].as_str().unwrap();
+    assert!(
+        summary.contains(&secrets[1]) && !summary.contains(&secrets[2]),
+        "{summary}"
+    );
+    assert!(!git["author"].as_str().unwrap().contains(&secrets[3]));
+    let paths: Vec<&str> = findings
+        .iter()
+        .map(|f| f["locations"][0]["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&format!("leak_{named}.txt").as_str()),
+        "{paths:?}"
+    );
 }

@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use crate::cli::{GlobalArgs, MinConfidence, OutputFormat, ScanArgs};
 use leakhound::finding::Finding;
-use leakhound::plan::{ScanPlan, ScanRequest};
+use leakhound::plan::{Outcome, ScanPlan, ScanRequest};
 use leakhound::report::{self, Format, ReportOptions};
 use leakhound::rules::Confidence;
 use leakhound::scan::Summary;
@@ -38,9 +38,12 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
     if (args.validate || args.only_valid) && !baseline {
         validate(args, &mut outcome.findings, &mut outcome.summary)?;
     }
-    write_report(args, &outcome.findings, &outcome.summary, baseline)?;
+    write_report(args, &outcome, baseline)?;
     if !global.quiet {
-        eprintln!("leakhound: {}", outcome.summary.line(started.elapsed()));
+        // The summary names inputs by path: a path can hold a secret.
+        let masker = report::Masker::new(&outcome.secrets, &outcome.findings, args.redact);
+        let summary = masker.summary(&outcome.summary, report::View::People);
+        eprintln!("leakhound: {}", summary.line(started.elapsed()));
     }
     if let Some(stats) = &outcome.summary.stats {
         let ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
@@ -118,12 +121,7 @@ fn request(global: &GlobalArgs, args: &ScanArgs) -> ScanRequest {
     }
 }
 
-fn write_report(
-    args: &ScanArgs,
-    findings: &[Finding],
-    summary: &Summary,
-    baseline: bool,
-) -> anyhow::Result<()> {
+fn write_report(args: &ScanArgs, outcome: &Outcome, baseline: bool) -> anyhow::Result<()> {
     let format = match args.format {
         _ if baseline => Format::Baseline,
         OutputFormat::Human => Format::Human,
@@ -142,13 +140,13 @@ fn write_report(
             let file = create_private(path)
                 .with_context(|| format!("cannot create report file {}", path.display()))?;
             let mut out = BufWriter::new(anstream::StripStream::new(file));
-            report::write(&mut out, options, findings, summary)
+            report::write(&mut out, options, outcome)
                 .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write report file {}", path.display()))?;
         }
         None => {
             let mut out = anstream::stdout().lock();
-            report::write(&mut out, options, findings, summary)
+            report::write(&mut out, options, outcome)
                 .and_then(|()| out.flush())
                 .context("cannot write the report to stdout")?;
         }

@@ -2,7 +2,6 @@
 
 use std::io::{self, Write};
 
-use super::{REDACTED, ReportOptions};
 use crate::finding::Finding;
 
 /// The header row.
@@ -27,15 +26,11 @@ pub const COLUMNS: [&str; 17] = [
 ];
 
 /// Writes one row per location.
-pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(COLUMNS)?;
     for finding in findings {
-        let secret = if options.redact {
-            REDACTED.to_owned()
-        } else {
-            finding.secret_text()
-        };
+        let secret = finding.secret_text();
         for l in &finding.locations {
             let git = l.git.as_ref();
             let text = |v: Option<&String>| v.cloned().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! The human-readable report.
 //!
-//! Secrets are partly masked unless `--redact` hides them entirely; control
+//! Secrets are partly masked unless `--redact` hides them entirely (see
+//! [`super::mask`]: wherever they appear, paths and commits included); control
 //! characters from paths, snippets or secrets are escaped so that nothing in
 //! a scanned file can drive the terminal.
 
@@ -8,7 +9,6 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{REDACTED, ReportOptions, snippet_with};
 use crate::finding::{Finding, GitLocation, Location};
 use crate::rules::Confidence;
 use crate::validate::State;
@@ -18,14 +18,15 @@ const PATH: Style = AnsiColor::Magenta.on_default();
 const SECRET: Style = AnsiColor::Red.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 
-pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+/// Writes the findings, masked (see [`super::mask`]).
+pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for finding in findings {
-        write_finding(w, options, finding)?;
+        write_finding(w, finding)?;
     }
     Ok(())
 }
 
-fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -> io::Result<()> {
+fn write_finding(w: &mut dyn Write, finding: &Finding) -> io::Result<()> {
     let rule = &finding.rule.syntax;
     let level = finding.confidence();
     let confidence = match level {
@@ -40,13 +41,11 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
         rule.id,
         level
     )?;
-    let secret = finding.secret_text();
-    let shown = if options.redact {
-        REDACTED.to_owned()
-    } else {
-        mask(&secret)
-    };
-    writeln!(w, "  secret {SECRET}{}{SECRET:#}", escape(&shown))?;
+    writeln!(
+        w,
+        "  secret {SECRET}{}{SECRET:#}",
+        escape(&finding.secret_text())
+    )?;
     if let Some(checked) = &finding.validation {
         let style = match checked.state {
             State::Valid => AnsiColor::Red.on_default().bold(),
@@ -72,8 +71,7 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
         if let Some(git) = &location.git {
             write_git(w, git)?;
         }
-        let snippet = snippet_with(&location.snippet, &secret, &shown);
-        writeln!(w, "    {DIM}{}{DIM:#}", escape(snippet.trim()))?;
+        writeln!(w, "    {DIM}{}{DIM:#}", escape(location.snippet.trim()))?;
     }
     writeln!(w)
 }
@@ -116,18 +114,6 @@ fn write_git(w: &mut dyn Write, git: &GitLocation) -> io::Result<()> {
     }
 }
 
-/// Keeps the start of a secret and hides the rest: enough to recognise it,
-/// not enough to use it.
-///
-/// At most a quarter of the characters, and at most 8, stay visible.
-pub fn mask(secret: &str) -> String {
-    let count = secret.chars().count();
-    let visible = (count / 4).min(8);
-    let mut out: String = secret.chars().take(visible).collect();
-    out.push_str(&"*".repeat((count - visible).min(24)));
-    out
-}
-
 /// Escapes control characters except line breaks, for messages that may
 /// span lines (a regex error) but must not drive the terminal.
 pub fn escape_lines(text: &str) -> String {
@@ -151,12 +137,6 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn masks_most_of_the_secret() {
-        assert_eq!(mask("ghp_abcdefghijklmnop"), "ghp_a***************");
-        assert_eq!(mask("abc"), "***");
-    }
 
     #[test]
     fn escapes_terminal_sequences() {

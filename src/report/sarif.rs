@@ -5,26 +5,21 @@
 //! fingerprint, which survives rebases and moved lines), paths as relative
 //! URIs. Secrets are masked in messages and snippets even without
 //! `--redact`: SARIF files travel (CI artifacts, code-scanning uploads).
+//! A path keeps a secret it holds unless `--redact`, so that its URI
+//! locates the file (see [`super::mask`]).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::human::mask;
-use super::{REDACTED, ReportOptions, snippet_with};
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
 use crate::scan::Summary;
 
 /// Writes the findings as one SARIF log, with the scan's counts in its
 /// invocation (skipped inputs also as a warning notification).
-pub fn write(
-    w: &mut dyn Write,
-    options: ReportOptions,
-    findings: &[Finding],
-    summary: &Summary,
-) -> io::Result<()> {
+pub fn write(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
     for finding in findings {
@@ -37,7 +32,7 @@ pub fn write(
     let results: Vec<Value> = findings
         .iter()
         .flat_map(|f| f.locations.iter().map(move |l| (f, l)))
-        .map(|(f, l)| result(f, l, rule_index[f.rule.id()], options.redact))
+        .map(|(f, l)| result(f, l, rule_index[f.rule.id()]))
         .collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -136,13 +131,8 @@ fn rule(finding: &Finding) -> Value {
     value
 }
 
-fn result(finding: &Finding, location: &Location, index: usize, redact: bool) -> Value {
-    let secret = finding.secret_text();
-    let shown = if redact {
-        REDACTED.to_owned()
-    } else {
-        mask(&secret)
-    };
+fn result(finding: &Finding, location: &Location, index: usize) -> Value {
+    let shown = finding.secret_text();
     let mut properties = json!({"confidence": finding.confidence().as_str()});
     if let Some(checked) = &finding.validation {
         properties["validation"] = json!(checked.state);
@@ -167,7 +157,7 @@ fn result(finding: &Finding, location: &Location, index: usize, redact: bool) ->
                 "startColumn": location.column,
                 "endLine": location.end_line,
                 "endColumn": location.end_column,
-                "snippet": {"text": snippet_with(&location.snippet, &secret, &shown)},
+                "snippet": {"text": location.snippet},
             },
         }}],
         "partialFingerprints": {"leakhound/v1": location.fingerprint},
