@@ -67,6 +67,9 @@ pub struct ScanRequest {
     pub no_memo: bool,
     /// Measure where matching time goes (`Summary::stats`).
     pub stats: bool,
+    /// The report file this scan writes (`-o`): never scanned, nor its
+    /// temporary file, so that an earlier report is not found again.
+    pub report: Option<PathBuf>,
 }
 
 /// What is scanned.
@@ -101,6 +104,8 @@ pub struct ScanPlan {
     pub threads: usize,
     /// Remember blocks of lines already searched.
     pub memo: bool,
+    /// The report file the scan writes: not scanned.
+    pub report: Option<PathBuf>,
 }
 
 /// A finished scan.
@@ -192,6 +197,7 @@ impl ScanPlan {
             respect_ignore: !request.no_ignore,
             threads: request.threads.unwrap_or(0),
             memo: !request.no_memo,
+            report: request.report.clone(),
         })
     }
 
@@ -223,6 +229,7 @@ impl ScanPlan {
                     let options = FsOptions {
                         root: self.root.clone(),
                         respect_ignore: self.respect_ignore,
+                        report: self.report.clone(),
                     };
                     driver.scan(&mut Files { paths, options })
                 }

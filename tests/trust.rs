@@ -255,3 +255,191 @@ fn secrets_in_file_names_and_commits_are_masked() {
         "{paths:?}"
     );
 }
+
+/// The names in a directory.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn report_files_replace_the_path_never_what_it_points_to() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = Tree::new();
+    tree.write("src/a.env", format!("TOKEN={}\n", gitlab_pat(120)));
+    let out = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+    // A file anyone can read, there before: replaced by an owner-only one.
+    let open = out.path().join("open.json");
+    std::fs::write(&open, "old").unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let status = tree
+        .cmd()
+        .args(["scan", "src", "-q", "-f", "json", "-o"])
+        .arg(&open)
+        .status();
+    assert_eq!(status.unwrap().code(), Some(1));
+    assert_eq!(mode(&open), 0o600, "the old file's mode is not kept");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&open).unwrap()).unwrap();
+    assert_eq!(json["summary"]["findings"], 1);
+
+    // A symlink at the path: the link is replaced, its target untouched.
+    let victim = out.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    for (command, name) in [
+        ("scan", "linked.json"),
+        ("baseline", "linked-baseline.json"),
+    ] {
+        let link = out.path().join(name);
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let status = tree
+            .cmd()
+            .args([command, "src", "-q", "-o"])
+            .arg(&link)
+            .status();
+        assert!(matches!(status.unwrap().code(), Some(0 | 1)), "{command}");
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "precious",
+            "{command}"
+        );
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(
+            meta.file_type().is_file(),
+            "{command}: a file, not the link"
+        );
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+
+    // A directory at the path is an error that says so.
+    let dir = out.path().join("dir.json");
+    std::fs::create_dir(&dir).unwrap();
+    let output = tree
+        .cmd()
+        .args(["scan", "src", "-q", "-o"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("it is a directory"), "{stderr}");
+    assert_eq!(
+        names(out.path()),
+        [
+            "dir.json",
+            "linked-baseline.json",
+            "linked.json",
+            "open.json",
+            "victim.txt"
+        ],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn the_report_being_written_is_not_scanned() {
+    let tree = Tree::new();
+    tree.write("a.env", format!("TOKEN={}\n", gitlab_pat(121)));
+    // What an interrupted run of an older leakhound could have left.
+    tree.write(
+        ".report.json.x1y2z3.leakhound-tmp",
+        format!("{{\"secret\": \"{}\"}}\n", gitlab_pat(121)),
+    );
+    for run in 0..3 {
+        let status = tree
+            .cmd()
+            .args([
+                "scan",
+                ".",
+                "--no-git",
+                "-q",
+                "-f",
+                "json",
+                "-o",
+                "report.json",
+            ])
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1));
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(tree.path().join("report.json")).unwrap())
+                .unwrap();
+        assert_eq!(json["summary"]["locations"], 1, "run {run}");
+        let skipped = if run == 0 { 1 } else { 2 };
+        assert_eq!(json["summary"]["skipped"]["report"], skipped, "run {run}");
+    }
+}
+
+/// A tree whose JSON report is large (one token on many lines), with a
+/// configuration of one rule, so that the scan is quick beside the writing.
+fn many_locations(lines: usize) -> Tree {
+    let tree = Tree::new();
+    tree.write(
+        "one-rule.yml",
+        "extend_default: false\nrules:\n- id: planted\n  name: Planted\n  regex: 'planted_(?P<secret>[a-z0-9]{24})'\n  keywords: [planted_]\n  confidence: high\n",
+    );
+    let token = crate::util::Rng::new(122).string("abcdefghijklmnopqrstuvwxyz0123456789", 24);
+    let line = format!("value = \"planted_{token}\"  # a line of settings, padded to be long\n");
+    tree.write("big.env", line.repeat(lines));
+    tree
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_the_old_report_or_the_new_one() {
+    let tree = many_locations(20_000);
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("report.json");
+    let run = || {
+        tree.cmd()
+            .args([
+                "scan",
+                "big.env",
+                "-q",
+                "-f",
+                "json",
+                "--config",
+                "one-rule.yml",
+                "-o",
+            ])
+            .arg(&target)
+            .spawn()
+            .unwrap()
+    };
+    let started = std::time::Instant::now();
+    assert_eq!(run().wait().unwrap().code(), Some(1));
+    let took = started.elapsed();
+    let old = std::fs::read(&target).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&old).unwrap();
+    let locations = json["summary"]["locations"].as_u64().unwrap();
+    assert_eq!(locations, 20_000);
+    // SIGTERM at points spread over a run: whenever it lands, the target
+    // is the old report or a whole new one, and nothing else is left.
+    for step in 0..10 {
+        std::fs::write(&target, &old).unwrap();
+        let mut child = run();
+        std::thread::sleep(took * step / 8);
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        let now = std::fs::read(&target).unwrap();
+        if now != old {
+            let json: serde_json::Value = serde_json::from_slice(&now)
+                .unwrap_or_else(|e| panic!("step {step}: not a whole report ({e}); {status:?}"));
+            assert_eq!(json["summary"]["locations"], locations, "step {step}");
+        }
+        assert_eq!(
+            names(out.path()),
+            ["report.json"],
+            "step {step}: {killed:?}"
+        );
+    }
+}

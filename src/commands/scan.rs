@@ -1,8 +1,6 @@
 //! `leakhound scan`.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -10,6 +8,7 @@ use anyhow::Context;
 
 use crate::cli::{GlobalArgs, MinConfidence, OutputFormat, ScanArgs};
 use leakhound::finding::Finding;
+use leakhound::output::PrivateFile;
 use leakhound::plan::{Outcome, ScanPlan, ScanRequest};
 use leakhound::report::{self, Format, ReportOptions};
 use leakhound::rules::Confidence;
@@ -118,6 +117,7 @@ fn request(global: &GlobalArgs, args: &ScanArgs) -> ScanRequest {
         progress: !args.no_progress && !global.quiet,
         no_memo: args.no_memo,
         stats: args.stats,
+        report: args.output.clone(),
     }
 }
 
@@ -137,12 +137,16 @@ fn write_report(args: &ScanArgs, outcome: &Outcome, baseline: bool) -> anyhow::R
     };
     match &args.output {
         Some(path) => {
-            let file = create_private(path)
+            crate::signals::clean_up_on_interrupt();
+            let context = || format!("cannot write report file {}", path.display());
+            let mut file = PrivateFile::create(path)
                 .with_context(|| format!("cannot create report file {}", path.display()))?;
-            let mut out = BufWriter::new(anstream::StripStream::new(file));
+            let mut out = BufWriter::new(anstream::StripStream::new(file.file()));
             report::write(&mut out, options, outcome)
                 .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write report file {}", path.display()))?;
+                .with_context(context)?;
+            drop(out);
+            file.commit().with_context(context)?;
         }
         None => {
             let mut out = anstream::stdout().lock();
@@ -152,17 +156,4 @@ fn write_report(args: &ScanArgs, outcome: &Outcome, baseline: bool) -> anyhow::R
         }
     }
     Ok(())
-}
-
-/// Creates (or truncates) a file readable and writable by its owner only:
-/// reports hold secrets.
-fn create_private(path: &Path) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
