@@ -443,3 +443,30 @@ fn an_interrupted_run_leaves_the_old_report_or_the_new_one() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_cannot_reorder_text_start_formulas_or_name_other_files() {
+    let tree = Tree::new();
+    let rlo = "\u{202E}";
+    tree.write(
+        &format!("evil{rlo}vne.txt"),
+        format!("T={} # {rlo}note\u{2066}\n", gitlab_pat(130)),
+    );
+    tree.write("=HYPERLINK(x).env", format!("T={}\n", gitlab_pat(131)));
+    tree.write("back\\slash.env", format!("T={}\n", gitlab_pat(132)));
+    let bidi = [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}',
+    ];
+    for format in ["human", "html", "csv"] {
+        let text = report(&tree, format, &[]);
+        assert!(!text.contains(bidi), "{format} prints a bidi control raw");
+        assert!(text.contains("\\u{202e}"), "{format} shows it escaped");
+    }
+    let csv = report(&tree, "csv", &[]);
+    assert!(csv.contains(",'=HYPERLINK(x).env,"), "{csv}");
+    assert!(!csv.contains(",=HYPERLINK"), "{csv}");
+    let sarif = report(&tree, "sarif", &[]);
+    assert!(sarif.contains("\"back%5Cslash.env\""), "{sarif}");
+    assert!(!sarif.contains("back/slash.env"), "{sarif}");
+}

@@ -120,18 +120,31 @@ pub fn escape_lines(text: &str) -> String {
     text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
-/// Escapes control characters so that they print as text.
+/// Escapes control characters, and the characters that reorder text
+/// (bidirectional overrides, isolates and marks), so that they print as
+/// text: a file name or a line cannot drive the terminal, nor make what is
+/// shown read differently from what it is.
 pub fn escape(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| match c {
             '\t' => "\\t".to_owned(),
-            c if c.is_control() => c.escape_unicode().to_string(),
+            c if needs_escape(c) => c.escape_unicode().to_string(),
             c => c.to_string(),
         })
         .collect()
+}
+
+/// Control characters, and U+202A–U+202E, U+2066–U+2069, U+200E, U+200F
+/// and U+061C (the bidirectional formatting characters).
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
 }
 
 #[cfg(test)]
@@ -142,5 +155,9 @@ mod tests {
     fn escapes_terminal_sequences() {
         assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
         assert_eq!(escape("plain"), "plain");
+        assert_eq!(
+            escape("a\u{202E}b\u{2066}c\u{200F}"),
+            "a\\u{202e}b\\u{2066}c\\u{200f}"
+        );
     }
 }

@@ -165,15 +165,15 @@ fn result(finding: &Finding, location: &Location, index: usize) -> Value {
     })
 }
 
-/// A relative URI reference for a path: `/` separators, and every byte
-/// outside the unreserved and path characters percent-encoded.
+/// A relative URI reference for a path: every byte outside the unreserved
+/// and path characters percent-encoded, `\\` too (on Unix it is a character
+/// of a file name, not a separator: read as `/`, it would name another
+/// file).
 pub fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for &b in path.trim_start_matches("./").as_bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
             out.push(b as char);
-        } else if b == b'\\' {
-            out.push('/');
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
@@ -190,5 +190,6 @@ mod tests {
         assert_eq!(uri("src/a b.rs"), "src/a%20b.rs");
         assert_eq!(uri("caf\u{e9}.txt"), "caf%C3%A9.txt");
         assert_eq!(uri("./x/100%.md"), "x/100%25.md");
+        assert_eq!(uri("a\\b.env"), "a%5Cb.env");
     }
 }
