@@ -470,3 +470,70 @@ fn file_names_cannot_reorder_text_start_formulas_or_name_other_files() {
     assert!(sarif.contains("\"back%5Cslash.env\""), "{sarif}");
     assert!(!sarif.contains("back/slash.env"), "{sarif}");
 }
+
+#[test]
+fn a_report_says_how_to_allow_explain_or_bypass() {
+    let tree = repo();
+    tree.write("deploy.env", format!("TOKEN={}\n", gitlab_pat(140)));
+    crate::git::git(tree.path(), &["add", "-A"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&report(&tree, "json", &["--staged"])).unwrap();
+    let fingerprint = fingerprint_of(&json, &gitlab_pat(140));
+    let output = tree
+        .cmd()
+        .args(["scan", "--staged", "--no-progress"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let human = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        human.contains(&format!("deploy.env:1:7  fingerprint {fingerprint}")),
+        "{human}"
+    );
+    for text in [&human, &stderr] {
+        assert!(text.contains("`leakhound:allow`"), "{text}");
+        assert!(text.contains(".leakhoundignore"), "{text}");
+        assert!(text.contains("leakhound explain gitlab-pat"), "{text}");
+    }
+    assert!(stderr.contains("this commit is blocked"), "{stderr}");
+    assert!(stderr.contains("git commit --no-verify"), "{stderr}");
+    let html = report(&tree, "html", &["--staged"]);
+    assert!(html.contains(&format!(
+        "<td class=\"fingerprint\"><code>{fingerprint}</code>"
+    )));
+    // The fingerprint shown is the one to ignore.
+    tree.write(".leakhoundignore", format!("{fingerprint}\n"));
+    let status = tree
+        .cmd()
+        .args(["scan", "--staged", "-q"])
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn baseline_refuses_the_report_options_it_would_ignore() {
+    let tree = Tree::new();
+    tree.write("a.env", format!("TOKEN={}\n", gitlab_pat(141)));
+    for flags in [
+        &["-f", "csv"][..],
+        &["-f", "html"],
+        &["--format", "json"],
+        &["--redact"],
+        &["--validate"],
+        &["--only-valid"],
+    ] {
+        let output = tree.cmd().arg("baseline").args(flags).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flags:?}: {stderr}");
+        let named = if flags[0] == "-f" {
+            "--format"
+        } else {
+            flags[0]
+        };
+        assert!(stderr.contains(named), "{flags:?} is named: {stderr}");
+        assert!(stderr.contains("leakhound scan"), "{stderr}");
+        assert!(output.stdout.is_empty(), "{flags:?}");
+    }
+}

@@ -448,7 +448,7 @@ fn write_finding(
         w,
         "<table class=\"locations\"><thead><tr><th scope=\"col\">Path</th>"
     )?;
-    let mut location_columns = 3;
+    let mut location_columns = 4;
     if git {
         write!(
             w,
@@ -458,7 +458,7 @@ fn write_finding(
     }
     writeln!(
         w,
-        "<th scope=\"col\">Confidence</th><th scope=\"col\">Context</th></tr></thead><tbody>"
+        "<th scope=\"col\">Confidence</th><th scope=\"col\">Context</th><th scope=\"col\">Fingerprint</th></tr></thead><tbody>"
     )?;
     for location in &finding.locations {
         write_location(w, location, git, location_columns)?;
@@ -529,9 +529,10 @@ fn write_location(
     }
     writeln!(
         w,
-        "<td class=\"confidence\">{}</td><td class=\"context\">{}</td></tr>",
+        "<td class=\"confidence\">{}</td><td class=\"context\">{}</td><td class=\"fingerprint\"><code>{}</code></td></tr>",
         confidence_badge(location.confidence),
-        context_badge(location)
+        context_badge(location),
+        esc(&location.fingerprint)
     )?;
     let mut notes = String::new();
     if !location.decoded.is_empty() {

@@ -18,12 +18,39 @@ const PATH: Style = AnsiColor::Magenta.on_default();
 const SECRET: Style = AnsiColor::Red.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 
-/// Writes the findings, masked (see [`super::mask`]).
+/// Writes the findings, masked (see [`super::mask`]), then what to do
+/// about them.
 pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for finding in findings {
         write_finding(w, finding)?;
     }
+    if !findings.is_empty() {
+        writeln!(w, "{RULE}Next steps{RULE:#}")?;
+        for step in next_steps(findings) {
+            writeln!(w, "  {step}")?;
+        }
+    }
     Ok(())
+}
+
+/// What to do about findings: how to allow a false positive, and how to
+/// see why a rule matched (and how to revoke what it found).
+pub fn next_steps(findings: &[Finding]) -> Vec<String> {
+    let mut rules: Vec<&str> = findings.iter().map(|f| f.rule.id()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let explain = match rules[..] {
+        [rule] => format!("leakhound explain {rule}"),
+        _ => format!("leakhound explain RULE (here: {})", rules.join(", ")),
+    };
+    vec![
+        format!(
+            "a false positive? put `{}` on its line, or add its fingerprint (shown with each location) as a line of {}",
+            crate::suppress::INLINE_ALLOW_MARKERS[0],
+            crate::config::IGNORE_FILE
+        ),
+        format!("why it was found, and how to revoke a leaked credential: {explain}"),
+    ]
 }
 
 fn write_finding(w: &mut dyn Write, finding: &Finding) -> io::Result<()> {
@@ -62,11 +89,12 @@ fn write_finding(w: &mut dyn Write, finding: &Finding) -> io::Result<()> {
     for location in &finding.locations {
         writeln!(
             w,
-            "  {PATH}{}{PATH:#}:{}:{}{DIM}{}{DIM:#}",
+            "  {PATH}{}{PATH:#}:{}:{}{DIM}{}  fingerprint {}{DIM:#}",
             escape(&location.path),
             location.line,
             location.column,
-            annotation(location)
+            annotation(location),
+            location.fingerprint
         )?;
         if let Some(git) = &location.git {
             write_git(w, git)?;

@@ -11,7 +11,7 @@ mod json;
 pub mod mask;
 mod sarif;
 
-pub use human::{escape, escape_lines};
+pub use human::{escape, escape_lines, next_steps};
 pub use mask::{Masker, View, mask};
 
 use std::io::{self, Write};
