@@ -537,3 +537,49 @@ fn baseline_refuses_the_report_options_it_would_ignore() {
         assert!(output.stdout.is_empty(), "{flags:?}");
     }
 }
+
+#[test]
+fn sarif_rules_carry_help_and_absolute_paths_are_file_uris() {
+    let tree = Tree::new();
+    tree.write("a.env", format!("GITLAB={}\n", gitlab_pat(150)));
+    tree.write(
+        "b.py",
+        format!(
+            "password = \"{}\"\n",
+            crate::util::Rng::new(151).string(crate::util::ALNUM, 18)
+        ),
+    );
+    let output = tree
+        .cmd()
+        .args(["scan", "-q", "-f", "sarif", "--min-confidence", "low"])
+        .arg(tree.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors = crate::util::sarif_errors(&sarif);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.len() >= 2, "{rules:?}");
+    for rule in rules {
+        for key in ["shortDescription", "fullDescription"] {
+            assert!(
+                rule[key]["text"].as_str().is_some_and(|t| !t.is_empty()),
+                "{key}"
+            );
+        }
+        let help = &rule["help"];
+        assert!(
+            help["text"].as_str().unwrap().contains("If it leaked"),
+            "{help}"
+        );
+        assert!(help["markdown"].as_str().unwrap().contains("1. "), "{help}");
+    }
+    for result in run["results"].as_array().unwrap() {
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        let uri = artifact["uri"].as_str().unwrap();
+        assert!(uri.starts_with("file:///"), "{uri}");
+        assert!(artifact.get("uriBaseId").is_none(), "{artifact}");
+    }
+}

@@ -1,6 +1,8 @@
 //! SARIF 2.1.0, as GitHub code scanning accepts it.
 //!
-//! One `rules` entry per rule with results, one result per location (so
+//! One `rules` entry per rule with results (with its description and, as
+//! its help, what to do if the secret leaked: see
+//! [`crate::rules::advice`]), one result per location (so
 //! each alert has a stable `partialFingerprints` entry: the location
 //! fingerprint, which survives rebases and moved lines), paths as relative
 //! URIs. Secrets are masked in messages and snippets even without
@@ -15,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
+use crate::rules::advice;
 use crate::scan::Summary;
 
 /// Writes the findings as one SARIF log, with the scan's counts in its
@@ -117,7 +120,11 @@ fn rule(finding: &Finding) -> Value {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.name},
-        "fullDescription": {"text": rule.description.as_deref().unwrap_or(&rule.name)},
+        "fullDescription": {"text": advice::description(&finding.rule)},
+        "help": {
+            "text": advice::help_text(&finding.rule),
+            "markdown": advice::help_markdown(&finding.rule),
+        },
         "defaultConfiguration": {"level": level(rule.confidence)},
         "properties": {
             "tags": ["security", "secret"],
@@ -151,7 +158,7 @@ fn result(finding: &Finding, location: &Location, index: usize) -> Value {
         "level": level(finding.confidence()),
         "message": {"text": format!("{} ({shown})", finding.rule.syntax.name)},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri(&location.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact_location(&location.path),
             "region": {
                 "startLine": location.line,
                 "startColumn": location.column,
@@ -163,6 +170,16 @@ fn result(finding: &Finding, location: &Location, index: usize) -> Value {
         "partialFingerprints": {"leakhound/v1": location.fingerprint},
         "properties": properties,
     })
+}
+
+/// Where a path is: a URI relative to the source root, or for an absolute
+/// path (a directory named by one), an absolute `file` URI.
+fn artifact_location(path: &str) -> Value {
+    if path.starts_with('/') {
+        json!({"uri": format!("file://{}", uri(path))})
+    } else {
+        json!({"uri": uri(path), "uriBaseId": "%SRCROOT%"})
+    }
 }
 
 /// A relative URI reference for a path: every byte outside the unreserved
@@ -191,5 +208,10 @@ mod tests {
         assert_eq!(uri("caf\u{e9}.txt"), "caf%C3%A9.txt");
         assert_eq!(uri("./x/100%.md"), "x/100%25.md");
         assert_eq!(uri("a\\b.env"), "a%5Cb.env");
+        assert_eq!(
+            artifact_location("/tmp/a b.env"),
+            json!({"uri": "file:///tmp/a%20b.env"})
+        );
+        assert_eq!(artifact_location("a.env")["uriBaseId"], "%SRCROOT%");
     }
 }
