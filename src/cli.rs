@@ -66,8 +66,11 @@ pub enum Command {
     /// Scan like `scan`, and write the fingerprints of every finding as a
     /// baseline file (sorted, no secrets, no timestamps) for `--baseline`.
     ///
+    /// It has one format and holds no secret, so the report options of
+    /// `scan` (--format, --redact, --validate) do not apply.
+    ///
     /// Exit status: 0 written, 2 error.
-    Baseline(ScanArgs),
+    Baseline(BaselineArgs),
     /// Explain a rule: what it finds, and how to revoke and replace a
     /// leaked credential of its kind.
     ///
@@ -196,6 +199,64 @@ pub enum HookCommand {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Hide secrets entirely in the report.
+    #[arg(long)]
+    pub redact: bool,
+    /// Ask each secret's provider whether it still works, for rules that
+    /// declare a check (GitHub, GitLab, Slack, Stripe, OpenAI, Anthropic,
+    /// SendGrid, npm, PyPI, Hugging Face, Datadog, AWS, ...): one HTTPS
+    /// request per distinct secret, to the endpoint the rule names. Off by
+    /// default: it sends the secrets found over the network.
+    #[arg(long)]
+    pub validate: bool,
+    /// Report only secrets the provider accepted (implies --validate).
+    #[arg(long)]
+    pub only_valid: bool,
+    /// Longest wait for a provider's answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub validate_timeout: u64,
+    /// Checks in flight at once (each host gets at most 10 requests a
+    /// second whatever this is).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub validate_concurrency: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    // `scan`'s report options, taken only to be refused by name.
+    #[arg(short, long, hide = true, value_name = "FORMAT")]
+    pub format: Option<String>,
+    #[arg(long, hide = true)]
+    pub redact: bool,
+    #[arg(long, hide = true)]
+    pub validate: bool,
+    #[arg(long, hide = true)]
+    pub only_valid: bool,
+}
+
+impl BaselineArgs {
+    /// The first of `scan`'s report options given, if any.
+    pub fn report_option(&self) -> Option<&'static str> {
+        [
+            (self.format.is_some(), "--format"),
+            (self.redact, "--redact"),
+            (self.validate, "--validate"),
+            (self.only_valid, "--only-valid"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
     /// What to scan: a git repository, a directory, a file, or `-` for
     /// standard input. Several paths are scanned as files.
     #[arg(default_value = ".", value_name = "PATH")]
@@ -227,32 +288,9 @@ pub struct ScanArgs {
     /// Also scan files that .gitignore, .ignore or .git/info/exclude exclude.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
     /// Write the report to FILE (created owner-only) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Hide secrets entirely in the report.
-    #[arg(long)]
-    pub redact: bool,
-    /// Ask each secret's provider whether it still works, for rules that
-    /// declare a check (GitHub, GitLab, Slack, Stripe, OpenAI, Anthropic,
-    /// SendGrid, npm, PyPI, Hugging Face, Datadog, AWS, ...): one HTTPS
-    /// request per distinct secret, to the endpoint the rule names. Off by
-    /// default: it sends the secrets found over the network.
-    #[arg(long)]
-    pub validate: bool,
-    /// Report only secrets the provider accepted (implies --validate).
-    #[arg(long)]
-    pub only_valid: bool,
-    /// Longest wait for a provider's answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
-    pub validate_timeout: u64,
-    /// Checks in flight at once (each host gets at most 10 requests a
-    /// second whatever this is).
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    pub validate_concurrency: usize,
     /// Report only locations of at least this confidence [default: medium,
     /// or min_confidence in the configuration]. Test code, documentation and
     /// third-party code lower a location's confidence; `low` shows them.

@@ -1,6 +1,6 @@
 //! Findings: matches located in their input, grouped by rule and secret.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -206,10 +206,55 @@ pub fn fingerprint(rule_id: &str, secret: &[u8], path: &str) -> String {
     SecretKey::new(rule_id, secret).fingerprint(path)
 }
 
-/// Collects located matches into findings, one per rule and secret.
+/// Every secret a scan matched, by any rule at any confidence, reported
+/// or not (suppressed inline, allowlisted, ignored, below the minimum
+/// confidence): what reports must not show, wherever it appears. One entry
+/// per distinct secret.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct KnownSecrets(BTreeSet<Vec<u8>>);
+
+impl KnownSecrets {
+    /// Adds a secret (an empty one is no secret).
+    pub fn insert(&mut self, secret: &[u8]) {
+        if !secret.is_empty() && !self.0.contains(secret) {
+            self.0.insert(secret.to_vec());
+        }
+    }
+
+    /// Adds every secret of `other`.
+    pub fn extend(&mut self, other: KnownSecrets) {
+        self.0.extend(other.0);
+    }
+
+    /// The secrets, in byte order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.0.iter().map(Vec::as_slice)
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Never the secrets themselves, only how many.
+impl std::fmt::Debug for KnownSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KnownSecrets({} secrets)", self.0.len())
+    }
+}
+
+/// Collects located matches into findings, one per rule and secret, and
+/// every secret matched ([`KnownSecrets`]).
 #[derive(Debug, Default)]
 pub struct Findings {
     by_key: HashMap<(usize, Vec<u8>), Finding>,
+    known: KnownSecrets,
 }
 
 impl Findings {
@@ -240,8 +285,19 @@ impl Findings {
         finding.locations.push(location);
     }
 
+    /// Records a secret that was matched, whether or not it is reported.
+    pub fn know(&mut self, secret: &[u8]) {
+        self.known.insert(secret);
+    }
+
+    /// Takes the secrets matched so far (see [`KnownSecrets`]).
+    pub fn take_known(&mut self) -> KnownSecrets {
+        std::mem::take(&mut self.known)
+    }
+
     /// Merges another collection into this one.
     pub fn merge(&mut self, other: Findings) {
+        self.known.extend(other.known);
         for (key, finding) in other.by_key {
             match self.by_key.get_mut(&key) {
                 Some(existing) => existing.locations.extend(finding.locations),
@@ -264,9 +320,11 @@ impl Findings {
                     .as_ref()
                     .map(|g| (g.time, std::cmp::Reverse(g.walk_index)))
             };
+            // Ties (two lines of one blob) go by the location itself, so
+            // that the one kept does not depend on which thread saw what.
             finding
                 .locations
-                .sort_by(|a, b| (&a.path, age(a)).cmp(&(&b.path, age(b))));
+                .sort_by(|a, b| (&a.path, age(a), a).cmp(&(&b.path, age(b), b)));
             let mut kept: Vec<Location> = Vec::new();
             for location in finding.locations {
                 match kept.last_mut() {
@@ -282,11 +340,16 @@ impl Findings {
             finding.locations = kept;
             by_key.insert(key, finding);
         }
-        Findings { by_key }
+        Findings {
+            by_key,
+            known: self.known,
+        }
     }
 
     /// The findings, each with sorted, distinct locations, sorted by first
-    /// location then rule id.
+    /// location then rule id; ties (a token rotated in place: another
+    /// secret at the same line and column) go by all the locations, then
+    /// the secret, so that the order is the same on every run.
     pub fn into_sorted(self) -> Vec<Finding> {
         let mut findings: Vec<Finding> = self
             .by_key
@@ -297,22 +360,22 @@ impl Findings {
                 f
             })
             .collect();
-        findings.sort_by(|a, b| {
-            (
-                &a.locations[0].path,
-                a.locations[0].line,
-                a.locations[0].column,
-                a.rule.id(),
-            )
-                .cmp(&(
-                    &b.locations[0].path,
-                    b.locations[0].line,
-                    b.locations[0].column,
-                    b.rule.id(),
-                ))
-        });
+        findings.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
         findings
     }
+}
+
+/// What findings are sorted by: a total order.
+fn order_key(f: &Finding) -> (&str, usize, usize, &str, &[Location], &[u8]) {
+    let first = &f.locations[0];
+    (
+        &first.path,
+        first.line,
+        first.column,
+        f.rule.id(),
+        &f.locations,
+        &f.secret,
+    )
 }
 
 /// Line and column lookups in one input, for offsets visited in order:

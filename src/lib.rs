@@ -29,6 +29,7 @@ pub mod driver;
 pub mod finding;
 pub mod import;
 pub mod matcher;
+pub mod output;
 pub mod plan;
 pub mod report;
 pub mod rules;

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod logger;
+mod signals;
 
 use std::process::ExitCode;
 

@@ -14,7 +14,7 @@ use crate::config::{
     CONFIG_FILE, Config, IGNORE_FILE, Narrowing, parse_ignore_file, read_tree_file,
 };
 use crate::driver::Driver;
-use crate::finding::{Finding, Findings};
+use crate::finding::{Finding, Findings, KnownSecrets};
 use crate::matcher::Engine;
 use crate::rules::Confidence;
 use crate::scan::Summary;
@@ -69,6 +69,9 @@ pub struct ScanRequest {
     pub no_memo: bool,
     /// Measure where matching time goes (`Summary::stats`).
     pub stats: bool,
+    /// The report file this scan writes (`-o`): never scanned, nor its
+    /// temporary file, so that an earlier report is not found again.
+    pub report: Option<PathBuf>,
 }
 
 /// What is scanned.
@@ -106,6 +109,8 @@ pub struct ScanPlan {
     /// What the scanned repository's own configuration turns off or
     /// narrows, if anything.
     pub narrowing: Option<Narrowing>,
+    /// The report file the scan writes: not scanned.
+    pub report: Option<PathBuf>,
 }
 
 /// A finished scan.
@@ -114,6 +119,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// What the scan did.
     pub summary: Summary,
+    /// Every secret the scan matched, reported or not: reports hide them
+    /// wherever they appear.
+    pub secrets: KnownSecrets,
 }
 
 impl ScanPlan {
@@ -225,6 +233,7 @@ impl ScanPlan {
             threads: request.threads.unwrap_or(0),
             memo: !request.no_memo,
             narrowing,
+            report: request.report.clone(),
         })
     }
 
@@ -256,6 +265,7 @@ impl ScanPlan {
                     let options = FsOptions {
                         root: self.root.clone(),
                         respect_ignore: self.respect_ignore,
+                        report: self.report.clone(),
                     };
                     driver.scan(&mut Files { paths, options })
                 }
@@ -279,11 +289,16 @@ impl ScanPlan {
 impl Outcome {
     /// The findings sorted and at or above the minimum confidence, with
     /// the summary's counts of them.
-    fn new(findings: Findings, mut summary: Summary, suppression: &Suppression) -> Outcome {
+    fn new(mut findings: Findings, mut summary: Summary, suppression: &Suppression) -> Outcome {
+        let secrets = findings.take_known();
         let findings = suppression.confident_enough(findings.into_sorted(), &mut summary);
         summary.findings = findings.len();
         summary.locations = findings.iter().map(|f| f.locations.len()).sum();
-        Outcome { findings, summary }
+        Outcome {
+            findings,
+            summary,
+            secrets,
+        }
     }
 }
 

@@ -625,6 +625,8 @@ impl<'e> ChunkScanner<'e> {
         let rules = self.matcher.engine().rules();
         let claimed = &mut located.claimed;
         for m in &self.matches {
+            // Reported or not, no report may show it.
+            self.findings.know(&haystack[m.secret.clone()]);
             let secret = to_text(m.secret.clone());
             if view.is_some() && !claim_decoded(claimed, &secret, out) {
                 continue;

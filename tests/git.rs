@@ -775,7 +775,7 @@ fn library_scan_with(
         format: Format::Json,
         redact: false,
     };
-    leakhound::report::write(&mut out, report, &outcome.findings, &outcome.summary).unwrap();
+    leakhound::report::write(&mut out, report, &outcome).unwrap();
     String::from_utf8(out).unwrap()
 }
 

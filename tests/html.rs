@@ -244,7 +244,7 @@ fn html_report_of_a_directory_has_no_git_columns() {
         .select(&select("table.locations th"))
         .map(text)
         .collect();
-    assert_eq!(headers, ["Path", "Confidence", "Context"]);
+    assert_eq!(headers, ["Path", "Confidence", "Context", "Fingerprint"]);
     assert_eq!(doc.select(&select("select[name=head]")).count(), 0);
 }
 

@@ -9,6 +9,7 @@ mod html;
 mod import;
 mod inputs;
 mod labeled;
+mod reports;
 mod rules;
 mod selfscan;
 mod trust;

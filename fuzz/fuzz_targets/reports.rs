@@ -6,6 +6,7 @@
 use std::sync::OnceLock;
 
 use leakhound::matcher::Engine;
+use leakhound::plan::Outcome;
 use leakhound::report::{self, Format, ReportOptions};
 use leakhound::rules::{Allowlist, RuleSet};
 use leakhound::scan::{ChunkScanner, Origin};
@@ -29,8 +30,13 @@ fuzz_target!(|data: &[u8]| {
             relative: &name,
         },
     );
-    let (findings, summary) = scanner.finish();
-    let findings = findings.into_sorted();
+    let (mut findings, summary) = scanner.finish();
+    let outcome = Outcome {
+        secrets: findings.take_known(),
+        findings: findings.into_sorted(),
+        summary,
+    };
+    let findings = &outcome.findings;
     for format in [
         Format::Human,
         Format::Jsonl,
@@ -40,23 +46,17 @@ fuzz_target!(|data: &[u8]| {
     ] {
         for redact in [false, true] {
             let mut out = Vec::new();
-            report::write(
-                &mut out,
-                ReportOptions { format, redact },
-                &findings,
-                &summary,
-            )
-            .unwrap();
+            report::write(&mut out, ReportOptions { format, redact }, &outcome).unwrap();
             if redact {
-                for finding in &findings {
-                    let secret = finding.secret_text();
-                    // A secret that is also in the file name, or hex that a
-                    // fingerprint could hold, may show for those reasons.
-                    let elsewhere =
-                        name.contains(&secret) || secret.bytes().all(|b| b.is_ascii_hexdigit());
+                // Every secret matched, reported or not, file names too.
+                for secret in outcome.secrets.iter() {
+                    let secret = String::from_utf8_lossy(secret);
+                    // Hex that a fingerprint could hold may show for that
+                    // reason.
+                    let elsewhere = secret.bytes().all(|b| b.is_ascii_hexdigit());
                     if secret.len() >= 8 && format != Format::Human && !elsewhere {
                         let text = String::from_utf8_lossy(&out);
-                        assert!(!text.contains(&secret), "{format:?} shows a secret");
+                        assert!(!text.contains(secret.as_ref()), "{format:?} shows a secret");
                     }
                 }
             }
@@ -67,11 +67,11 @@ fuzz_target!(|data: &[u8]| {
         format: Format::Json,
         redact: false,
     };
-    report::write(&mut out, options, &findings, &summary).unwrap();
+    report::write(&mut out, options, &outcome).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
     let back = json["findings"].as_array().unwrap();
     assert_eq!(back.len(), findings.len());
-    for (read, written) in back.iter().zip(&findings) {
+    for (read, written) in back.iter().zip(findings) {
         assert_eq!(read["secret"].as_str().unwrap(), written.secret_text());
         assert_eq!(read["rule"].as_str().unwrap(), written.rule.id());
         let locations = read["locations"].as_array().unwrap();

@@ -11,14 +11,7 @@ use crate::cli::{ExplainArgs, ExplainFormat};
 use leakhound::config::Config;
 use leakhound::report::escape;
 use leakhound::rules::Rule;
-
-/// What to do for a rule that names no provider-specific steps.
-const GENERIC_ROTATION: [&str; 4] = [
-    "Revoke or disable the credential where it was issued (the provider's console, API or administrator). Removing it from the code does not make it safe: anyone who cloned or read the repository may have it.",
-    "Issue a replacement with the fewest permissions and the shortest lifetime that work, and put it everywhere the old one was used: deployments, CI secret stores, local configuration.",
-    "Keep the new one out of the code (environment, secret manager), and purge the old one from git history if the repository is shared (git filter-repo, then force-push and have clones fetched anew): after revoking it, not instead.",
-    "Check the issuer's audit or access logs for use of the credential between the leak and the revocation, and follow up on anything you do not recognise.",
-];
+use leakhound::rules::advice::{self, Rotation};
 
 #[derive(Serialize)]
 struct Explained<'a> {
@@ -33,15 +26,6 @@ struct Explained<'a> {
     references: &'a [String],
     file: String,
     rotation: Rotation<'a>,
-}
-
-#[derive(Serialize)]
-struct Rotation<'a> {
-    /// Whether these are the generic steps (the rule names none).
-    generic: bool,
-    steps: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
 }
 
 pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
@@ -76,18 +60,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
 
 fn explain(rule: &Rule) -> Explained<'_> {
     let syntax = &rule.syntax;
-    let rotation = match &syntax.rotation {
-        Some(rotation) => Rotation {
-            generic: false,
-            steps: rotation.steps.iter().map(String::as_str).collect(),
-            url: rotation.url.as_deref(),
-        },
-        None => Rotation {
-            generic: true,
-            steps: GENERIC_ROTATION.to_vec(),
-            url: None,
-        },
-    };
+    let rotation = advice::rotation(rule);
     Explained {
         id: rule.id(),
         name: &syntax.name,
@@ -135,11 +108,8 @@ fn text(e: &Explained<'_>) -> String {
         }
     }
     s.push('\n');
-    if e.rotation.generic {
-        s.push_str("If it leaked (a general checklist: this rule names no provider steps)\n");
-    } else {
-        s.push_str("If it leaked: revoke and rotate it\n");
-    }
+    s.push_str(advice::rotation_heading(&e.rotation));
+    s.push('\n');
     for (n, step) in e.rotation.steps.iter().enumerate() {
         let first = format!("  {}. ", n + 1);
         let rest = " ".repeat(first.len());

@@ -61,17 +61,13 @@ pub fn run(global: &GlobalArgs, command: &ImportCommand) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the whole file through a temporary file beside it, so that an
-/// interrupted import leaves the old file whole.
+/// Writes the whole file through a new owner-only temporary file beside
+/// it, renamed into place (see [`leakhound::output`]): an interrupted
+/// import leaves the old file whole, and a symlink at the path is replaced,
+/// not followed.
 fn save(write: &FileWrite) -> anyhow::Result<()> {
-    let name = write
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = write.path.with_file_name(format!(".{name}.import-tmp"));
-    std::fs::write(&temporary, &write.contents)
-        .and_then(|()| std::fs::rename(&temporary, &write.path))
+    crate::signals::clean_up_on_interrupt();
+    leakhound::output::write(&write.path, write.contents.as_bytes())
         .with_context(|| format!("cannot write {}", write.path.display()))
 }
 

@@ -1,6 +1,5 @@
 //! `leakhound scan`.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,24 +7,36 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::cli::{GlobalArgs, MinConfidence, OutputFormat, ScanArgs};
+use crate::cli::{BaselineArgs, CommonArgs, GlobalArgs, MinConfidence, OutputFormat, ScanArgs};
 use leakhound::finding::Finding;
-use leakhound::plan::{ScanPlan, ScanRequest};
+use leakhound::output::PrivateFile;
+use leakhound::plan::{Outcome, ScanPlan, ScanRequest};
 use leakhound::report::{self, Format, ReportOptions};
 use leakhound::rules::Confidence;
 use leakhound::scan::Summary;
 
 /// `leakhound baseline`: a scan whose report is the baseline file.
-pub fn baseline(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
-    run_with(global, args, true)?;
+pub fn baseline(global: &GlobalArgs, args: &BaselineArgs) -> anyhow::Result<ExitCode> {
+    if let Some(option) = args.report_option() {
+        anyhow::bail!(
+            "{option} does not apply to `leakhound baseline`: a baseline has one format, holds \
+             no secrets and checks none (for a report, use `leakhound scan`)"
+        );
+    }
+    run_with(global, &args.common, None)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run(global: &GlobalArgs, args: &ScanArgs) -> anyhow::Result<ExitCode> {
-    run_with(global, args, false)
+    run_with(global, &args.common, Some(args))
 }
 
-fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Result<ExitCode> {
+/// A scan, and its report: `scan`'s (`report` given) or a baseline.
+fn run_with(
+    global: &GlobalArgs,
+    args: &CommonArgs,
+    report: Option<&ScanArgs>,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let plan = ScanPlan::new(&request(global, args))?;
     let rule_ids: Vec<String> = plan
@@ -35,12 +46,21 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
         .map(|r| r.id().to_owned())
         .collect();
     let mut outcome = plan.run()?;
-    if (args.validate || args.only_valid) && !baseline {
-        validate(args, &mut outcome.findings, &mut outcome.summary)?;
+    if let Some(scan) = report
+        && (scan.validate || scan.only_valid)
+    {
+        validate(scan, &mut outcome.findings, &mut outcome.summary)?;
     }
-    write_report(args, &outcome.findings, &outcome.summary, baseline)?;
+    let options = report_options(report);
+    write_report(args.output.as_deref(), options, &outcome)?;
     if !global.quiet {
-        eprintln!("leakhound: {}", outcome.summary.line(started.elapsed()));
+        // The summary names inputs by path: a path can hold a secret.
+        let masker = report::Masker::new(&outcome.secrets, &outcome.findings, options.redact);
+        let summary = masker.summary(&outcome.summary, report::View::People);
+        eprintln!("leakhound: {}", summary.line(started.elapsed()));
+        if args.staged && !outcome.findings.is_empty() && report.is_some() {
+            blocked(&outcome.findings);
+        }
     }
     if let Some(stats) = &outcome.summary.stats {
         let ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
@@ -69,6 +89,23 @@ fn run_with(global: &GlobalArgs, args: &ScanArgs, baseline: bool) -> anyhow::Res
     } else {
         ExitCode::from(1)
     })
+}
+
+/// What a pre-commit scan that found something says on stderr, whatever
+/// the format and wherever the report goes: the person committing reads
+/// the terminal, and git shows a hook's stderr there.
+fn blocked(findings: &[Finding]) {
+    let n = findings.len();
+    eprintln!(
+        "leakhound: this commit is blocked: the staged changes add {n} finding{}.",
+        if n == 1 { "" } else { "s" }
+    );
+    for step in report::next_steps(findings) {
+        eprintln!("leakhound:   {step}");
+    }
+    eprintln!(
+        "leakhound:   to commit anyway, once (the secret then goes into the history): git commit --no-verify"
+    );
 }
 
 /// Environment variable naming a loopback server (`http://127.0.0.1:PORT`)
@@ -110,7 +147,7 @@ fn validate(_: &ScanArgs, _: &mut Vec<Finding>, _: &mut Summary) -> anyhow::Resu
 }
 
 /// The library's request for these flags.
-fn request(global: &GlobalArgs, args: &ScanArgs) -> ScanRequest {
+fn request(global: &GlobalArgs, args: &CommonArgs) -> ScanRequest {
     ScanRequest {
         paths: args.paths.clone(),
         no_git: args.no_git,
@@ -133,17 +170,19 @@ fn request(global: &GlobalArgs, args: &ScanArgs) -> ScanRequest {
         progress: !args.no_progress && !global.quiet,
         no_memo: args.no_memo,
         stats: args.stats,
+        report: args.output.clone(),
     }
 }
 
-fn write_report(
-    args: &ScanArgs,
-    findings: &[Finding],
-    summary: &Summary,
-    baseline: bool,
-) -> anyhow::Result<()> {
-    let format = match args.format {
-        _ if baseline => Format::Baseline,
+/// The report's format and masking: `scan`'s flags, or a baseline.
+fn report_options(scan: Option<&ScanArgs>) -> ReportOptions {
+    let Some(scan) = scan else {
+        return ReportOptions {
+            format: Format::Baseline,
+            redact: false,
+        };
+    };
+    let format = match scan.format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
         OutputFormat::Jsonl => Format::Jsonl,
@@ -151,38 +190,36 @@ fn write_report(
         OutputFormat::Csv => Format::Csv,
         OutputFormat::Html => Format::Html,
     };
-    let options = ReportOptions {
+    ReportOptions {
         format,
-        redact: args.redact,
-    };
-    match &args.output {
+        redact: scan.redact,
+    }
+}
+
+fn write_report(
+    output: Option<&Path>,
+    options: ReportOptions,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
+    match output {
         Some(path) => {
-            let file = create_private(path)
+            crate::signals::clean_up_on_interrupt();
+            let context = || format!("cannot write report file {}", path.display());
+            let mut file = PrivateFile::create(path)
                 .with_context(|| format!("cannot create report file {}", path.display()))?;
-            let mut out = BufWriter::new(anstream::StripStream::new(file));
-            report::write(&mut out, options, findings, summary)
+            let mut out = BufWriter::new(anstream::StripStream::new(file.file()));
+            report::write(&mut out, options, outcome)
                 .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write report file {}", path.display()))?;
+                .with_context(context)?;
+            drop(out);
+            file.commit().with_context(context)?;
         }
         None => {
             let mut out = anstream::stdout().lock();
-            report::write(&mut out, options, findings, summary)
+            report::write(&mut out, options, outcome)
                 .and_then(|()| out.flush())
                 .context("cannot write the report to stdout")?;
         }
     }
     Ok(())
-}
-
-/// Creates (or truncates) a file readable and writable by its owner only:
-/// reports hold secrets.
-fn create_private(path: &Path) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }

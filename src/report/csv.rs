@@ -1,8 +1,12 @@
 //! CSV: one row per location, for spreadsheets.
+//!
+//! Every cell is text a spreadsheet shows as it is: control and
+//! bidirectional formatting characters are escaped as in the human report,
+//! and a cell that a spreadsheet would take for a formula (starting with
+//! `=`, `+`, `-` or `@`) starts with `'` instead.
 
 use std::io::{self, Write};
 
-use super::{REDACTED, ReportOptions};
 use crate::finding::Finding;
 
 /// The header row.
@@ -27,19 +31,15 @@ pub const COLUMNS: [&str; 17] = [
 ];
 
 /// Writes one row per location.
-pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(COLUMNS)?;
     for finding in findings {
-        let secret = if options.redact {
-            REDACTED.to_owned()
-        } else {
-            finding.secret_text()
-        };
+        let secret = finding.secret_text();
         for l in &finding.locations {
             let git = l.git.as_ref();
             let text = |v: Option<&String>| v.cloned().unwrap_or_default();
-            out.write_record([
+            let row = [
                 finding.id(),
                 finding.rule.id().to_owned(),
                 finding.rule.syntax.name.clone(),
@@ -61,8 +61,32 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) ->
                     .as_ref()
                     .map(|v| v.state.as_str().to_owned())
                     .unwrap_or_default(),
-            ])?;
+            ];
+            out.write_record(row.iter().map(|text| cell(text)))?;
         }
     }
     out.flush()
+}
+
+/// A cell's text: escaped, and never a formula.
+fn cell(text: &str) -> String {
+    let text = super::escape(text);
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_never_formulas_nor_reordered() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("@SUM(1)"), "'@SUM(1)");
+        assert_eq!(cell("a\u{202E}b"), "a\\u{202e}b");
+        assert_eq!(cell("src/a.env"), "src/a.env");
+    }
 }

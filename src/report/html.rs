@@ -14,18 +14,17 @@
 //!
 //! Secrets are masked as in the human report (at most a quarter, and at
 //! most 8 characters, stay visible), and not only a finding's own secret:
-//! every secret of the report is masked wherever it appears in a snippet or
-//! a commit message. `--redact` hides them entirely.
+//! every secret the scan matched is masked wherever it appears, in paths,
+//! snippets, commit messages and authors (see [`super::mask`]). `--redact`
+//! hides them entirely.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::human::mask;
-use super::{REDACTED, ReportOptions};
+use super::ReportOptions;
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
 use crate::scan::{HumanBytes, Summary};
@@ -38,7 +37,6 @@ pub fn write(
     findings: &[Finding],
     summary: &Summary,
 ) -> io::Result<()> {
-    let masker = Masker::new(findings, options.redact)?;
     let git = findings.iter().any(|f| f.in_head().is_some());
     write_head(w)?;
     writeln!(w, "<body>")?;
@@ -50,7 +48,7 @@ pub fn write(
         let validated =
             summary.validation.is_some() || findings.iter().any(|f| f.validation.is_some());
         write_filters(w, findings, git, validated)?;
-        write_table(w, &masker, findings, git)?;
+        write_table(w, findings, git)?;
     }
     writeln!(w, "</main>")?;
     writeln!(w, "<script>{SCRIPT}</script>")?;
@@ -77,61 +75,6 @@ pub fn escape_html(text: &str) -> String {
 }
 
 use escape_html as esc;
-
-/// Masks every secret of the report in free text (snippets, commit
-/// messages): a line or a message can hold another finding's secret.
-struct Masker {
-    secrets: Option<AhoCorasick>,
-    shown: Vec<String>,
-    redact: bool,
-}
-
-impl Masker {
-    fn new(findings: &[Finding], redact: bool) -> io::Result<Masker> {
-        let secrets: BTreeSet<String> = findings
-            .iter()
-            .map(Finding::secret_text)
-            .filter(|s| !s.is_empty())
-            .collect();
-        let shown = secrets.iter().map(|s| shown(s, redact)).collect();
-        let matcher = if secrets.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&secrets)
-                    .map_err(io::Error::other)?,
-            )
-        };
-        Ok(Masker {
-            secrets: matcher,
-            shown,
-            redact,
-        })
-    }
-
-    /// The secret as the page shows it.
-    fn secret(&self, finding: &Finding) -> String {
-        shown(&finding.secret_text(), self.redact)
-    }
-
-    /// `text` with every secret masked.
-    fn text(&self, text: &str) -> String {
-        match &self.secrets {
-            Some(matcher) => matcher.replace_all(text, &self.shown),
-            None => text.to_owned(),
-        }
-    }
-}
-
-fn shown(secret: &str, redact: bool) -> String {
-    if redact {
-        REDACTED.to_owned()
-    } else {
-        mask(secret)
-    }
-}
 
 /// The validation column of a finding: its state (also the CSS class and
 /// the filter value), its label, its rank for sorting (live first when
@@ -370,12 +313,7 @@ fn write_filters(
     writeln!(w, "</form>")
 }
 
-fn write_table(
-    w: &mut dyn Write,
-    masker: &Masker,
-    findings: &[Finding],
-    git: bool,
-) -> io::Result<()> {
+fn write_table(w: &mut dyn Write, findings: &[Finding], git: bool) -> io::Result<()> {
     writeln!(w, "<table id=\"findings\" class=\"findings\">")?;
     let mut headers = vec![
         ("text", "Rule"),
@@ -395,14 +333,13 @@ fn write_table(
     }
     writeln!(w, "</tr></thead>")?;
     for finding in findings {
-        write_finding(w, masker, finding, git, headers.len())?;
+        write_finding(w, finding, git, headers.len())?;
     }
     writeln!(w, "</table>")
 }
 
 fn write_finding(
     w: &mut dyn Write,
-    masker: &Masker,
     finding: &Finding,
     git: bool,
     columns: usize,
@@ -445,7 +382,7 @@ fn write_finding(
     write!(
         w,
         "<td class=\"secret\"><code>{}</code></td>",
-        esc(&masker.secret(finding))
+        esc(&finding.secret_text())
     )?;
     let first = &finding.locations[0];
     let more = finding.locations.len() - 1;
@@ -511,7 +448,7 @@ fn write_finding(
         w,
         "<table class=\"locations\"><thead><tr><th scope=\"col\">Path</th>"
     )?;
-    let mut location_columns = 3;
+    let mut location_columns = 4;
     if git {
         write!(
             w,
@@ -521,10 +458,10 @@ fn write_finding(
     }
     writeln!(
         w,
-        "<th scope=\"col\">Confidence</th><th scope=\"col\">Context</th></tr></thead><tbody>"
+        "<th scope=\"col\">Confidence</th><th scope=\"col\">Context</th><th scope=\"col\">Fingerprint</th></tr></thead><tbody>"
     )?;
     for location in &finding.locations {
-        write_location(w, masker, location, git, location_columns)?;
+        write_location(w, location, git, location_columns)?;
     }
     writeln!(w, "</tbody></table></details></td></tr>")?;
     writeln!(w, "</tbody>")
@@ -532,7 +469,6 @@ fn write_finding(
 
 fn write_location(
     w: &mut dyn Write,
-    masker: &Masker,
     location: &Location,
     git: bool,
     columns: usize,
@@ -593,9 +529,10 @@ fn write_location(
     }
     writeln!(
         w,
-        "<td class=\"confidence\">{}</td><td class=\"context\">{}</td></tr>",
+        "<td class=\"confidence\">{}</td><td class=\"context\">{}</td><td class=\"fingerprint\"><code>{}</code></td></tr>",
         confidence_badge(location.confidence),
-        context_badge(location)
+        context_badge(location),
+        esc(&location.fingerprint)
     )?;
     let mut notes = String::new();
     if !location.decoded.is_empty() {
@@ -608,13 +545,13 @@ fn write_location(
     if let Some(summary) = location.git.as_ref().and_then(|g| g.summary.as_ref()) {
         notes.push_str(&format!(
             " <span class=\"message\">commit message: {}</span>",
-            esc(&masker.text(summary))
+            esc(summary)
         ));
     }
     writeln!(
         w,
         "<tr class=\"snippet\"><td colspan=\"{columns}\"><code>{}</code>{notes}</td></tr>",
-        esc(masker.text(&location.snippet).trim())
+        esc(location.snippet.trim())
     )
 }
 

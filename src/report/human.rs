@@ -1,6 +1,7 @@
 //! The human-readable report.
 //!
-//! Secrets are partly masked unless `--redact` hides them entirely; control
+//! Secrets are partly masked unless `--redact` hides them entirely (see
+//! [`super::mask`]: wherever they appear, paths and commits included); control
 //! characters from paths, snippets or secrets are escaped so that nothing in
 //! a scanned file can drive the terminal.
 
@@ -8,7 +9,6 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{REDACTED, ReportOptions, snippet_with};
 use crate::finding::{Finding, GitLocation, Location};
 use crate::rules::Confidence;
 use crate::validate::State;
@@ -18,14 +18,42 @@ const PATH: Style = AnsiColor::Magenta.on_default();
 const SECRET: Style = AnsiColor::Red.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 
-pub fn write(w: &mut dyn Write, options: ReportOptions, findings: &[Finding]) -> io::Result<()> {
+/// Writes the findings, masked (see [`super::mask`]), then what to do
+/// about them.
+pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for finding in findings {
-        write_finding(w, options, finding)?;
+        write_finding(w, finding)?;
+    }
+    if !findings.is_empty() {
+        writeln!(w, "{RULE}Next steps{RULE:#}")?;
+        for step in next_steps(findings) {
+            writeln!(w, "  {step}")?;
+        }
     }
     Ok(())
 }
 
-fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -> io::Result<()> {
+/// What to do about findings: how to allow a false positive, and how to
+/// see why a rule matched (and how to revoke what it found).
+pub fn next_steps(findings: &[Finding]) -> Vec<String> {
+    let mut rules: Vec<&str> = findings.iter().map(|f| f.rule.id()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let explain = match rules[..] {
+        [rule] => format!("leakhound explain {rule}"),
+        _ => format!("leakhound explain RULE (here: {})", rules.join(", ")),
+    };
+    vec![
+        format!(
+            "a false positive? put `{}` on its line, or add its fingerprint (shown with each location) as a line of {}",
+            crate::suppress::INLINE_ALLOW_MARKERS[0],
+            crate::config::IGNORE_FILE
+        ),
+        format!("why it was found, and how to revoke a leaked credential: {explain}"),
+    ]
+}
+
+fn write_finding(w: &mut dyn Write, finding: &Finding) -> io::Result<()> {
     let rule = &finding.rule.syntax;
     let level = finding.confidence();
     let confidence = match level {
@@ -40,13 +68,11 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
         rule.id,
         level
     )?;
-    let secret = finding.secret_text();
-    let shown = if options.redact {
-        REDACTED.to_owned()
-    } else {
-        mask(&secret)
-    };
-    writeln!(w, "  secret {SECRET}{}{SECRET:#}", escape(&shown))?;
+    writeln!(
+        w,
+        "  secret {SECRET}{}{SECRET:#}",
+        escape(&finding.secret_text())
+    )?;
     if let Some(checked) = &finding.validation {
         let style = match checked.state {
             State::Valid => AnsiColor::Red.on_default().bold(),
@@ -63,17 +89,17 @@ fn write_finding(w: &mut dyn Write, options: ReportOptions, finding: &Finding) -
     for location in &finding.locations {
         writeln!(
             w,
-            "  {PATH}{}{PATH:#}:{}:{}{DIM}{}{DIM:#}",
+            "  {PATH}{}{PATH:#}:{}:{}{DIM}{}  fingerprint {}{DIM:#}",
             escape(&location.path),
             location.line,
             location.column,
-            annotation(location)
+            annotation(location),
+            location.fingerprint
         )?;
         if let Some(git) = &location.git {
             write_git(w, git)?;
         }
-        let snippet = snippet_with(&location.snippet, &secret, &shown);
-        writeln!(w, "    {DIM}{}{DIM:#}", escape(snippet.trim()))?;
+        writeln!(w, "    {DIM}{}{DIM:#}", escape(location.snippet.trim()))?;
     }
     writeln!(w)
 }
@@ -116,36 +142,37 @@ fn write_git(w: &mut dyn Write, git: &GitLocation) -> io::Result<()> {
     }
 }
 
-/// Keeps the start of a secret and hides the rest: enough to recognise it,
-/// not enough to use it.
-///
-/// At most a quarter of the characters, and at most 8, stay visible.
-pub fn mask(secret: &str) -> String {
-    let count = secret.chars().count();
-    let visible = (count / 4).min(8);
-    let mut out: String = secret.chars().take(visible).collect();
-    out.push_str(&"*".repeat((count - visible).min(24)));
-    out
-}
-
 /// Escapes control characters except line breaks, for messages that may
 /// span lines (a regex error) but must not drive the terminal.
 pub fn escape_lines(text: &str) -> String {
     text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
-/// Escapes control characters so that they print as text.
+/// Escapes control characters, and the characters that reorder text
+/// (bidirectional overrides, isolates and marks), so that they print as
+/// text: a file name or a line cannot drive the terminal, nor make what is
+/// shown read differently from what it is.
 pub fn escape(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| match c {
             '\t' => "\\t".to_owned(),
-            c if c.is_control() => c.escape_unicode().to_string(),
+            c if needs_escape(c) => c.escape_unicode().to_string(),
             c => c.to_string(),
         })
         .collect()
+}
+
+/// Control characters, and U+202A–U+202E, U+2066–U+2069, U+200E, U+200F
+/// and U+061C (the bidirectional formatting characters).
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
 }
 
 #[cfg(test)]
@@ -153,14 +180,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn masks_most_of_the_secret() {
-        assert_eq!(mask("ghp_abcdefghijklmnop"), "ghp_a***************");
-        assert_eq!(mask("abc"), "***");
-    }
-
-    #[test]
     fn escapes_terminal_sequences() {
         assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
         assert_eq!(escape("plain"), "plain");
+        assert_eq!(
+            escape("a\u{202E}b\u{2066}c\u{200F}"),
+            "a\\u{202e}b\\u{2066}c\\u{200f}"
+        );
     }
 }

@@ -1,10 +1,12 @@
 //! JSON and JSON Lines reports.
+//!
+//! For tools: each finding's own secret in full (or `[REDACTED]`), every
+//! other secret masked in its snippets (see [`super::mask`]).
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{ReportOptions, shown_secret};
 use crate::finding::{Finding, Location};
 use crate::scan::Summary;
 use crate::validate::Checked;
@@ -35,17 +37,15 @@ struct Document<'a> {
     summary: &'a Summary,
 }
 
-fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
+fn to_json(finding: &Finding) -> FindingJson<'_> {
     FindingJson {
         id: finding.id(),
         rule: finding.rule.id(),
         name: &finding.rule.syntax.name,
         confidence: finding.confidence().as_str(),
-        secret: shown_secret(finding, options.redact),
+        secret: finding.secret_text(),
         in_head: finding.in_head(),
         validation: finding.validation.as_ref(),
-        // Under --redact, `report::write` has already taken every secret
-        // out of the snippets.
         locations: &finding.locations,
     }
 }
@@ -53,7 +53,6 @@ fn to_json(finding: &Finding, options: ReportOptions) -> FindingJson<'_> {
 /// The whole report as one pretty-printed JSON document.
 pub fn write_document(
     w: &mut dyn Write,
-    options: ReportOptions,
     findings: &[Finding],
     summary: &Summary,
 ) -> io::Result<()> {
@@ -61,7 +60,7 @@ pub fn write_document(
         version: SCHEMA_VERSION,
         tool: "leakhound",
         tool_version: env!("CARGO_PKG_VERSION"),
-        findings: findings.iter().map(|f| to_json(f, options)).collect(),
+        findings: findings.iter().map(to_json).collect(),
         summary,
     };
     serde_json::to_writer_pretty(&mut *w, &document)?;
@@ -69,13 +68,9 @@ pub fn write_document(
 }
 
 /// One finding per line.
-pub fn write_lines(
-    w: &mut dyn Write,
-    options: ReportOptions,
-    findings: &[Finding],
-) -> io::Result<()> {
+pub fn write_lines(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     for finding in findings {
-        serde_json::to_writer(&mut *w, &to_json(finding, options))?;
+        serde_json::to_writer(&mut *w, &to_json(finding))?;
         writeln!(w)?;
     }
     Ok(())

@@ -1,19 +1,22 @@
 //! Reporters: findings and the summary, formatted.
 //!
-//! Reporters format; they match nothing and know nothing of sources.
+//! Reporters format; they match nothing and know nothing of sources. They
+//! are handed the findings already masked ([`mask`]): what they print is
+//! what the report may show.
 
 mod csv;
 mod html;
 mod human;
-
-pub use human::{escape, escape_lines};
 mod json;
+pub mod mask;
 mod sarif;
+
+pub use human::{escape, escape_lines, next_steps};
+pub use mask::{Masker, View, mask};
 
 use std::io::{self, Write};
 
-use crate::finding::Finding;
-use crate::scan::Summary;
+use crate::plan::Outcome;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,77 +50,26 @@ pub struct ReportOptions {
 /// What stands in for a secret under `--redact`.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// Writes a report. `w` decides about colour (an `anstream` stream strips
-/// styles when colour is off).
-pub fn write(
-    w: &mut dyn Write,
-    options: ReportOptions,
-    findings: &[Finding],
-    summary: &Summary,
-) -> io::Result<()> {
-    let redacted;
-    let findings = if options.redact {
-        redacted = redact_everywhere(findings);
-        &redacted[..]
-    } else {
-        findings
+/// Writes the report of a scan: its findings and summary, with every
+/// secret it matched hidden as `options` and the format say (see
+/// [`mask`]). `w` decides about colour (an `anstream` stream strips styles
+/// when colour is off).
+pub fn write(w: &mut dyn Write, options: ReportOptions, outcome: &Outcome) -> io::Result<()> {
+    let masker = Masker::new(&outcome.secrets, &outcome.findings, options.redact);
+    let view = match options.format {
+        Format::Human | Format::Html | Format::Baseline => View::People,
+        Format::Sarif => View::Sarif,
+        Format::Json | Format::Jsonl | Format::Csv => View::Tools,
     };
+    let findings = &masker.apply(&outcome.findings, view)[..];
+    let summary = &masker.summary(&outcome.summary, view);
     match options.format {
-        Format::Human => human::write(w, options, findings),
-        Format::Json => json::write_document(w, options, findings, summary),
-        Format::Jsonl => json::write_lines(w, options, findings),
-        Format::Sarif => sarif::write(w, options, findings, summary),
-        Format::Csv => csv::write(w, options, findings),
+        Format::Human => human::write(w, findings),
+        Format::Json => json::write_document(w, findings, summary),
+        Format::Jsonl => json::write_lines(w, findings),
+        Format::Sarif => sarif::write(w, findings, summary),
+        Format::Csv => csv::write(w, findings),
         Format::Html => html::write(w, options, findings, summary),
         Format::Baseline => crate::baseline::write(w, findings),
-    }
-}
-
-/// Findings whose snippets and commit summaries hold none of the secrets
-/// found: a line can hold several, and a commit message can quote one.
-fn redact_everywhere(findings: &[Finding]) -> Vec<Finding> {
-    let mut secrets: Vec<String> = findings
-        .iter()
-        .map(Finding::secret_text)
-        .filter(|s| !s.is_empty())
-        .collect();
-    // Longest first, so that a secret containing another goes whole.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets.dedup();
-    let clean = |text: &str| {
-        secrets.iter().fold(text.to_owned(), |text, secret| {
-            text.replace(secret.as_str(), REDACTED)
-        })
-    };
-    findings
-        .iter()
-        .map(|finding| {
-            let mut finding = finding.clone();
-            for location in &mut finding.locations {
-                location.snippet = clean(&location.snippet);
-                if let Some(summary) = location.git.as_mut().and_then(|g| g.summary.as_mut()) {
-                    *summary = clean(summary);
-                }
-            }
-            finding
-        })
-        .collect()
-}
-
-/// The secret as a report shows it: in full, or redacted.
-fn shown_secret(finding: &Finding, redact: bool) -> String {
-    if redact {
-        REDACTED.to_owned()
-    } else {
-        finding.secret_text()
-    }
-}
-
-/// A snippet with the secret replaced by `replacement`.
-fn snippet_with(snippet: &str, secret: &str, replacement: &str) -> String {
-    if secret.is_empty() {
-        snippet.to_owned()
-    } else {
-        snippet.replace(secret, replacement)
     }
 }

@@ -1,30 +1,28 @@
 //! SARIF 2.1.0, as GitHub code scanning accepts it.
 //!
-//! One `rules` entry per rule with results, one result per location (so
+//! One `rules` entry per rule with results (with its description and, as
+//! its help, what to do if the secret leaked: see
+//! [`crate::rules::advice`]), one result per location (so
 //! each alert has a stable `partialFingerprints` entry: the location
 //! fingerprint, which survives rebases and moved lines), paths as relative
 //! URIs. Secrets are masked in messages and snippets even without
 //! `--redact`: SARIF files travel (CI artifacts, code-scanning uploads).
+//! A path keeps a secret it holds unless `--redact`, so that its URI
+//! locates the file (see [`super::mask`]).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::human::mask;
-use super::{REDACTED, ReportOptions, snippet_with};
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
+use crate::rules::advice;
 use crate::scan::Summary;
 
 /// Writes the findings as one SARIF log, with the scan's counts in its
 /// invocation (skipped inputs also as a warning notification).
-pub fn write(
-    w: &mut dyn Write,
-    options: ReportOptions,
-    findings: &[Finding],
-    summary: &Summary,
-) -> io::Result<()> {
+pub fn write(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
     for finding in findings {
@@ -37,7 +35,7 @@ pub fn write(
     let results: Vec<Value> = findings
         .iter()
         .flat_map(|f| f.locations.iter().map(move |l| (f, l)))
-        .map(|(f, l)| result(f, l, rule_index[f.rule.id()], options.redact))
+        .map(|(f, l)| result(f, l, rule_index[f.rule.id()]))
         .collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -141,7 +139,11 @@ fn rule(finding: &Finding) -> Value {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.name},
-        "fullDescription": {"text": rule.description.as_deref().unwrap_or(&rule.name)},
+        "fullDescription": {"text": advice::description(&finding.rule)},
+        "help": {
+            "text": advice::help_text(&finding.rule),
+            "markdown": advice::help_markdown(&finding.rule),
+        },
         "defaultConfiguration": {"level": level(rule.confidence)},
         "properties": {
             "tags": ["security", "secret"],
@@ -155,13 +157,8 @@ fn rule(finding: &Finding) -> Value {
     value
 }
 
-fn result(finding: &Finding, location: &Location, index: usize, redact: bool) -> Value {
-    let secret = finding.secret_text();
-    let shown = if redact {
-        REDACTED.to_owned()
-    } else {
-        mask(&secret)
-    };
+fn result(finding: &Finding, location: &Location, index: usize) -> Value {
+    let shown = finding.secret_text();
     let mut properties = json!({"confidence": finding.confidence().as_str()});
     if let Some(checked) = &finding.validation {
         properties["validation"] = json!(checked.state);
@@ -180,13 +177,13 @@ fn result(finding: &Finding, location: &Location, index: usize, redact: bool) ->
         "level": level(finding.confidence()),
         "message": {"text": format!("{} ({shown})", finding.rule.syntax.name)},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri(&location.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact_location(&location.path),
             "region": {
                 "startLine": location.line,
                 "startColumn": location.column,
                 "endLine": location.end_line,
                 "endColumn": location.end_column,
-                "snippet": {"text": snippet_with(&location.snippet, &secret, &shown)},
+                "snippet": {"text": location.snippet},
             },
         }}],
         "partialFingerprints": {"leakhound/v1": location.fingerprint},
@@ -194,15 +191,25 @@ fn result(finding: &Finding, location: &Location, index: usize, redact: bool) ->
     })
 }
 
-/// A relative URI reference for a path: `/` separators, and every byte
-/// outside the unreserved and path characters percent-encoded.
+/// Where a path is: a URI relative to the source root, or for an absolute
+/// path (a directory named by one), an absolute `file` URI.
+fn artifact_location(path: &str) -> Value {
+    if path.starts_with('/') {
+        json!({"uri": format!("file://{}", uri(path))})
+    } else {
+        json!({"uri": uri(path), "uriBaseId": "%SRCROOT%"})
+    }
+}
+
+/// A relative URI reference for a path: every byte outside the unreserved
+/// and path characters percent-encoded, `\\` too (on Unix it is a character
+/// of a file name, not a separator: read as `/`, it would name another
+/// file).
 pub fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for &b in path.trim_start_matches("./").as_bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
             out.push(b as char);
-        } else if b == b'\\' {
-            out.push('/');
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
@@ -219,5 +226,11 @@ mod tests {
         assert_eq!(uri("src/a b.rs"), "src/a%20b.rs");
         assert_eq!(uri("caf\u{e9}.txt"), "caf%C3%A9.txt");
         assert_eq!(uri("./x/100%.md"), "x/100%25.md");
+        assert_eq!(uri("a\\b.env"), "a%5Cb.env");
+        assert_eq!(
+            artifact_location("/tmp/a b.env"),
+            json!({"uri": "file:///tmp/a%20b.env"})
+        );
+        assert_eq!(artifact_location("a.env")["uriBaseId"], "%SRCROOT%");
     }
 }

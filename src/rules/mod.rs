@@ -5,6 +5,7 @@
 //! way round. Regexes are parsed (cheap) at load time so that a bad rule is
 //! reported at once, and compiled (expensive) only on first use.
 
+pub mod advice;
 mod builtin;
 pub mod checksum;
 pub mod fragments;

@@ -20,6 +20,8 @@ pub struct FsOptions {
     pub root: PathBuf,
     /// Honour `.gitignore`, `.ignore` and `.git/info/exclude`.
     pub respect_ignore: bool,
+    /// The report file being written: skipped, with its temporary files.
+    pub report: Option<PathBuf>,
 }
 
 /// What the walker sends to the scanning threads.
@@ -109,6 +111,13 @@ fn walk(target: &Path, options: &FsOptions, tx: &mpsc::SyncSender<Item>) {
 /// Reads one file and hands it over, or says why it cannot be read.
 fn read_file(sink: &dyn Sink, path: &Path, options: &FsOptions) {
     let display = display_path(path);
+    if let Some(report) = &options.report
+        && crate::output::is_temporary_for(report, path)
+    {
+        log::debug!("{display}: skipped: the report being written");
+        sink.skip(SkipReason::Report);
+        return;
+    }
     let relative = relative_path(&options.root, path);
     if !sink.wants_path(&relative, &display) {
         return;

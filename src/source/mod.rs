@@ -43,6 +43,8 @@ pub enum SkipReason {
     Submodule,
     /// An index entry in a merge conflict.
     Unmerged,
+    /// The report file the scan writes (`-o`), or a temporary file of it.
+    Report,
 }
 
 impl SkipReason {
@@ -60,6 +62,7 @@ impl SkipReason {
             SkipReason::LfsPointer => "Git LFS pointer",
             SkipReason::Submodule => "submodule",
             SkipReason::Unmerged => "unmerged",
+            SkipReason::Report => "the report being written",
         }
     }
 }
