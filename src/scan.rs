@@ -435,13 +435,13 @@ impl<'e> ChunkScanner<'e> {
         // zero byte per character, and a byte order mark declares it even
         // where no zero byte is near the start.
         let binary = looks_binary(bytes);
-        if binary || decode::has_utf16_bom(bytes) {
-            if let Some(text) = decode::utf16(bytes) {
-                self.summary.inputs_scanned += 1;
-                self.summary.bytes_scanned += bytes.len() as u64;
-                self.text_hits(text.as_bytes(), name, &[Encoding::Utf16], out);
-                return;
-            }
+        if (binary || decode::has_utf16_bom(bytes))
+            && let Some(text) = decode::utf16(bytes)
+        {
+            self.summary.inputs_scanned += 1;
+            self.summary.bytes_scanned += bytes.len() as u64;
+            self.text_hits(text.as_bytes(), name, &[Encoding::Utf16], out);
+            return;
         }
         if binary {
             log::info!("{name}: skipped: binary");
