@@ -360,6 +360,16 @@ fn a_token_look_alike_with_a_bad_checksum_is_reported_at_low_confidence() {
         note.starts_with("checksum does not match: not a real GitHub"),
         "{note}"
     );
+    let output = tree
+        .cmd()
+        .args(["scan", "--no-git", ".", "--min-confidence", "low"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        human.contains("app.env:1:14 (checksum does not match: not a real GitHub"),
+        "{human}"
+    );
 }
 
 #[test]

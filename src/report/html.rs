@@ -542,6 +542,9 @@ fn write_location(
             chain.join(", then ")
         );
     }
+    if let Some(note) = &location.note {
+        notes.push_str(&format!(" <span class=\"note\">{}</span>", esc(note)));
+    }
     if let Some(summary) = location.git.as_ref().and_then(|g| g.summary.as_ref()) {
         notes.push_str(&format!(
             " <span class=\"message\">commit message: {}</span>",

@@ -115,6 +115,9 @@ fn annotation(location: &Location) -> String {
         let chain: Vec<&str> = location.decoded.iter().map(|e| e.as_str()).collect();
         parts.push(format!("decoded from {}", chain.join(", then ")));
     }
+    if let Some(note) = &location.note {
+        parts.push(escape(note));
+    }
     if parts.is_empty() {
         String::new()
     } else {

@@ -164,6 +164,9 @@ fn result(finding: &Finding, location: &Location, index: usize) -> Value {
         properties["validation"] = json!(checked.state);
         properties["validationDetail"] = json!(checked.detail);
     }
+    if let Some(note) = &location.note {
+        properties["note"] = json!(note);
+    }
     if let Some(git) = &location.git {
         properties["blob"] = json!(git.blob);
         properties["inHead"] = json!(git.in_head);
