@@ -339,6 +339,9 @@ pub enum OutputFormat {
     Sarif,
     /// One CSV row per location.
     Csv,
+    /// GitLab's secret detection report (`gl-secret-detection-report.json`
+    /// under `artifacts:reports:secret_detection`; secrets masked).
+    Gitlab,
     /// One self-contained HTML page: a sortable, filterable table (secrets
     /// masked).
     Html,

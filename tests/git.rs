@@ -771,10 +771,7 @@ fn library_scan_with(
         leakhound::plan::scan_source(&engine, &suppression, max_file_size, memo, &mut source)
             .unwrap();
     let mut out = Vec::new();
-    let report = ReportOptions {
-        format: Format::Json,
-        redact: false,
-    };
+    let report = ReportOptions::new(Format::Json, false);
     leakhound::report::write(&mut out, report, &outcome).unwrap();
     String::from_utf8(out).unwrap()
 }

@@ -583,3 +583,55 @@ fn sarif_rules_carry_help_and_absolute_paths_are_file_uris() {
         assert!(artifact.get("uriBaseId").is_none(), "{artifact}");
     }
 }
+
+#[test]
+fn the_gitlab_report_has_what_its_schema_requires_and_no_secret() {
+    let tree = repo();
+    let token = gitlab_pat(91);
+    tree.write("deploy/ci.env", format!("DEPLOY_TOKEN={token}\n"));
+    let sha = commit(&tree, "add ci settings");
+    let run = || {
+        let output = crate::util::leakhound()
+            .current_dir(tree.path())
+            .args(["scan", "--no-progress", "-q", ".", "-f", "gitlab"])
+            .env("SOURCE_DATE_EPOCH", "1709164800")
+            .output()
+            .expect("leakhound runs");
+        assert_eq!(output.status.code(), Some(1));
+        output.stdout
+    };
+    let bytes = run();
+    assert_eq!(bytes, run(), "SOURCE_DATE_EPOCH pins the report");
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains(&token), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["version"], "15.2.1");
+    let scan = &report["scan"];
+    assert_eq!(scan["type"], "secret_detection");
+    assert_eq!(scan["status"], "success");
+    assert_eq!(scan["start_time"], "2024-02-29T00:00:00");
+    assert_eq!(scan["end_time"], "2024-02-29T00:00:00");
+    for part in ["analyzer", "scanner"] {
+        for key in ["id", "name", "version"] {
+            assert!(scan[part][key].is_string(), "{part}.{key}");
+        }
+        assert!(scan[part]["vendor"]["name"].is_string());
+    }
+    let vulnerabilities = report["vulnerabilities"].as_array().unwrap();
+    assert_eq!(vulnerabilities.len(), 1);
+    let v = &vulnerabilities[0];
+    let id = v["id"].as_str().unwrap();
+    assert!(
+        regex::Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+            .unwrap()
+            .is_match(id),
+        "{id}"
+    );
+    assert_eq!(v["severity"], "Critical");
+    assert_eq!(v["identifiers"][0]["value"], "gitlab-pat");
+    assert_eq!(v["location"]["file"], "deploy/ci.env");
+    assert_eq!(v["location"]["start_line"], 1);
+    assert_eq!(v["location"]["commit"]["sha"], sha.as_str());
+    assert!(v.get("raw_source_code_extract").is_none());
+    assert!(v["description"].as_str().unwrap().contains("glpat-"));
+}

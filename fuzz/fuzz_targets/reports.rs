@@ -42,11 +42,12 @@ fuzz_target!(|data: &[u8]| {
         Format::Jsonl,
         Format::Sarif,
         Format::Csv,
+        Format::Gitlab,
         Format::Baseline,
     ] {
         for redact in [false, true] {
             let mut out = Vec::new();
-            report::write(&mut out, ReportOptions { format, redact }, &outcome).unwrap();
+            report::write(&mut out, ReportOptions::new(format, redact), &outcome).unwrap();
             if redact {
                 // Every secret matched, reported or not, file names too.
                 for secret in outcome.secrets.iter() {
@@ -63,10 +64,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let mut out = Vec::new();
-    let options = ReportOptions {
-        format: Format::Json,
-        redact: false,
-    };
+    let options = ReportOptions::new(Format::Json, false);
     report::write(&mut out, options, &outcome).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
     let back = json["findings"].as_array().unwrap();

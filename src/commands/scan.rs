@@ -38,6 +38,7 @@ fn run_with(
     report: Option<&ScanArgs>,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
     let plan = ScanPlan::new(&request(global, args))?;
     let rule_ids: Vec<String> = plan
         .engine
@@ -51,7 +52,10 @@ fn run_with(
     {
         validate(scan, &mut outcome.findings, &mut outcome.summary)?;
     }
-    let options = report_options(report);
+    let options = ReportOptions {
+        started: started_at,
+        ..report_options(report)
+    };
     write_report(args.output.as_deref(), options, &outcome)?;
     if !global.quiet {
         // The summary names inputs by path: a path can hold a secret.
@@ -177,10 +181,7 @@ fn request(global: &GlobalArgs, args: &CommonArgs) -> ScanRequest {
 /// The report's format and masking: `scan`'s flags, or a baseline.
 fn report_options(scan: Option<&ScanArgs>) -> ReportOptions {
     let Some(scan) = scan else {
-        return ReportOptions {
-            format: Format::Baseline,
-            redact: false,
-        };
+        return ReportOptions::new(Format::Baseline, false);
     };
     let format = match scan.format {
         OutputFormat::Human => Format::Human,
@@ -189,11 +190,9 @@ fn report_options(scan: Option<&ScanArgs>) -> ReportOptions {
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Csv => Format::Csv,
         OutputFormat::Html => Format::Html,
+        OutputFormat::Gitlab => Format::Gitlab,
     };
-    ReportOptions {
-        format,
-        redact: scan.redact,
-    }
+    ReportOptions::new(format, scan.redact)
 }
 
 fn write_report(

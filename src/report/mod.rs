@@ -5,6 +5,7 @@
 //! what the report may show.
 
 mod csv;
+mod gitlab;
 mod html;
 mod human;
 mod json;
@@ -34,6 +35,9 @@ pub enum Format {
     /// One self-contained HTML page: a sortable, filterable table, secrets
     /// masked.
     Html,
+    /// GitLab's secret detection report (merge request security widget);
+    /// secrets masked.
+    Gitlab,
     /// The fingerprints of every location (`leakhound baseline`).
     Baseline,
 }
@@ -45,6 +49,19 @@ pub struct ReportOptions {
     pub format: Format,
     /// Hide secrets completely.
     pub redact: bool,
+    /// When the scan started (the GitLab report's schema asks for it).
+    pub started: std::time::SystemTime,
+}
+
+impl ReportOptions {
+    /// Options for `format`, started now.
+    pub fn new(format: Format, redact: bool) -> Self {
+        ReportOptions {
+            format,
+            redact,
+            started: std::time::SystemTime::now(),
+        }
+    }
 }
 
 /// What stands in for a secret under `--redact`.
@@ -58,7 +75,7 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, outcome: &Outcome) -> io
     let masker = Masker::new(&outcome.secrets, &outcome.findings, options.redact);
     let view = match options.format {
         Format::Human | Format::Html | Format::Baseline => View::People,
-        Format::Sarif => View::Sarif,
+        Format::Sarif | Format::Gitlab => View::Sarif,
         Format::Json | Format::Jsonl | Format::Csv => View::Tools,
     };
     let findings = &masker.apply(&outcome.findings, view)[..];
@@ -70,6 +87,7 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, outcome: &Outcome) -> io
         Format::Sarif => sarif::write(w, findings, summary),
         Format::Csv => csv::write(w, findings),
         Format::Html => html::write(w, options, findings, summary),
+        Format::Gitlab => gitlab::write(w, findings, summary, options.started),
         Format::Baseline => crate::baseline::write(w, findings),
     }
 }
