@@ -1,9 +1,34 @@
 //! A minimal stderr logger: `leakhound: warning: ...`.
+//!
+//! Messages name files and commits of the scanned tree, and a file name or
+//! a commit message can hold a secret: once a scan's rules are loaded, every
+//! message (and the final error, see [`clean`]) has what they find in it
+//! masked.
+
+use std::sync::{Arc, OnceLock};
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
 
 use crate::cli::GlobalArgs;
-use leakhound::report::escape_lines;
+use leakhound::matcher::Engine;
+use leakhound::report::{escape_lines, mask_found};
+
+/// The rules that mask messages, once a scan has loaded them.
+static MASKING: OnceLock<Arc<Engine>> = OnceLock::new();
+
+/// Masks what `engine`'s rules find in every message from now on.
+pub fn mask_with(engine: Arc<Engine>) {
+    let _ = MASKING.set(engine);
+}
+
+/// A message as stderr may show it: secrets the rules find masked, control
+/// characters escaped so that they cannot drive the terminal.
+pub fn clean(message: &str) -> String {
+    match MASKING.get() {
+        Some(engine) => escape_lines(&mask_found(engine, message)),
+        None => escape_lines(message),
+    }
+}
 
 struct Logger;
 
@@ -22,10 +47,8 @@ impl Log for Logger {
             Level::Info => "info",
             Level::Debug | Level::Trace => "debug",
         };
-        // Messages carry paths and git names from the scanned tree: escape
-        // their control characters so they cannot drive the terminal.
         let message = record.args().to_string();
-        eprintln!("leakhound: {level}: {}", escape_lines(&message));
+        eprintln!("leakhound: {level}: {}", clean(&message));
     }
 
     fn flush(&self) {}

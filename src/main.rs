@@ -30,10 +30,7 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let message = format!("{err:#}");
-            eprintln!(
-                "leakhound: error: {}",
-                leakhound::report::escape_lines(&message)
-            );
+            eprintln!("leakhound: error: {}", logger::clean(&message));
             ExitCode::from(2)
         }
     }

@@ -95,7 +95,7 @@ pub struct ScanPlan {
     /// Where relative paths, the configuration and the ignore file are.
     pub root: PathBuf,
     /// The rules and the matcher's filters.
-    pub engine: Engine,
+    pub engine: std::sync::Arc<Engine>,
     /// What is not reported.
     pub suppression: Suppression,
     /// Size limit of one input.
@@ -226,7 +226,7 @@ impl ScanPlan {
         Ok(ScanPlan {
             target,
             root,
-            engine,
+            engine: std::sync::Arc::new(engine),
             suppression,
             max_file_size,
             respect_ignore: !request.no_ignore,

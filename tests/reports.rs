@@ -635,3 +635,28 @@ fn the_gitlab_report_has_what_its_schema_requires_and_no_secret() {
     assert!(v.get("raw_source_code_extract").is_none());
     assert!(v["description"].as_str().unwrap().contains("glpat-"));
 }
+
+#[test]
+fn warnings_never_show_a_secret_held_by_a_file_name() {
+    let tree = Tree::new();
+    let token = gitlab_pat(92);
+    tree.write(&format!("big_{token}.log"), "x".repeat(4096));
+    tree.write(&format!("bin_{token}.dat"), b"\0\x01\x02binary");
+    let output = crate::util::leakhound()
+        .current_dir(tree.path())
+        .args([
+            "scan",
+            "--no-progress",
+            "-v",
+            "--no-git",
+            ".",
+            "--max-file-size",
+            "1K",
+        ])
+        .output()
+        .expect("leakhound runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("skipped"), "{stderr}");
+    assert!(stderr.contains("big_glpat-"), "{stderr}");
+    assert!(!stderr.contains(&token), "{stderr}");
+}

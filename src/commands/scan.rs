@@ -40,6 +40,7 @@ fn run_with(
     let started = Instant::now();
     let started_at = std::time::SystemTime::now();
     let plan = ScanPlan::new(&request(global, args))?;
+    crate::logger::mask_with(plan.engine.clone());
     let rule_ids: Vec<String> = plan
         .engine
         .rules()

@@ -179,6 +179,37 @@ fn shown(secret: &str, redact: bool) -> String {
     }
 }
 
+/// `text` with every secret the rules find in it masked: for messages
+/// written while a scan runs (a warning naming a file whose name holds a
+/// token), before the scan's secrets are all known. A file name glues a
+/// token to other words with `_` (`leak_glpat-...`), where a rule wants a
+/// word boundary: the text is also matched with `_` read as a space.
+pub fn mask_found(engine: &crate::matcher::Engine, text: &str) -> String {
+    let mut matches = Vec::new();
+    let mut matcher = engine.matcher();
+    matcher.find(text.as_bytes(), &mut matches);
+    if text.contains('_') {
+        matcher.find(text.replace('_', " ").as_bytes(), &mut matches);
+    }
+    let mut secrets: Vec<std::ops::Range<usize>> = matches.into_iter().map(|m| m.secret).collect();
+    secrets.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for secret in secrets {
+        if secret.start < at
+            || !text.is_char_boundary(secret.start)
+            || !text.is_char_boundary(secret.end)
+        {
+            continue;
+        }
+        out.push_str(&text[at..secret.start]);
+        out.push_str(&mask(&text[secret.clone()]));
+        at = secret.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +220,19 @@ mod tests {
             known.insert(s.as_bytes());
         }
         known
+    }
+
+    #[test]
+    fn messages_lose_the_secrets_the_rules_find_in_them() {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let engine = crate::matcher::Engine::new(&rules, crate::rules::Allowlist::default());
+        let token = concat!("glpat-", "Zq8vR2mLx7Tb4nWc9YkP");
+        let message = format!("leak_{token}.txt: skipped: 9 bytes, larger than --max-file-size");
+        let masked = mask_found(&engine, &message);
+        assert!(!masked.contains(token), "{masked}");
+        assert!(masked.starts_with("leak_glpat-*"), "{masked}");
+        assert!(masked.ends_with(".txt: skipped: 9 bytes, larger than --max-file-size"));
+        assert_eq!(mask_found(&engine, "nothing here"), "nothing here");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod mask;
 mod sarif;
 
 pub use human::{escape, escape_lines, next_steps};
-pub use mask::{Masker, View, mask};
+pub use mask::{Masker, View, mask, mask_found};
 
 use std::io::{self, Write};
 
