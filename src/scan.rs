@@ -247,13 +247,16 @@ impl Summary {
                 self.below_min_confidence,
                 plural(self.below_min_confidence)
             ));
-            if self.checksum_mismatch > 0 {
-                s.push_str(&format!(
-                    " ({} token look-alike{} whose checksum does not match: not real tokens; \
-                     --min-confidence low lists them)",
-                    self.checksum_mismatch,
-                    plural(self.checksum_mismatch)
-                ));
+            match self.checksum_mismatch {
+                0 => {}
+                1 => s.push_str(
+                    " (1 token look-alike whose checksum does not match: not a real token; \
+                     --min-confidence low lists it)",
+                ),
+                n => s.push_str(&format!(
+                    " ({n} token look-alikes whose checksums do not match: not real tokens; \
+                     --min-confidence low lists them)"
+                )),
             }
         }
         if self.decode_limit > 0 {

@@ -339,7 +339,7 @@ fn a_token_look_alike_with_a_bad_checksum_is_reported_at_low_confidence() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("1 location below --min-confidence not shown (1 token look-alike whose checksum does not match"),
+        stderr.contains("1 location below --min-confidence not shown (1 token look-alike whose checksum does not match: not a real token"),
         "{stderr}"
     );
     let (code, json) = run_json(tree.cmd().args([
