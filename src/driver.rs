@@ -23,8 +23,9 @@ use gix::hashtable::{HashMap, HashSet};
 
 use crate::finding::Findings;
 use crate::matcher::{Engine, Memo};
-use crate::scan::{ChunkScanner, Hit, Origin, Summary};
-use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
+use crate::scan::{ChunkScanner, Hit, Origin};
+use crate::source::{Input, Place, Produced, Sink, Source};
+use crate::summary::{SkipReason, Summary};
 use crate::suppress::Suppression;
 
 /// First line of a Git LFS pointer file.

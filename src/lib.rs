@@ -35,5 +35,6 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod summary;
 pub mod suppress;
 pub mod validate;

@@ -11,13 +11,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::config::{
-    CONFIG_FILE, Config, IGNORE_FILE, Narrowing, parse_ignore_file, read_tree_file,
+    CONFIG_FILE, Config, IGNORE_FILE, parse_ignore_file, read_tree_file,
 };
 use crate::driver::Driver;
 use crate::finding::{Finding, Findings, KnownSecrets};
 use crate::matcher::Engine;
 use crate::rules::Confidence;
-use crate::scan::Summary;
+use crate::summary::{Narrowing, Summary};
 use crate::source::fs::{Files, FsOptions, Stdin};
 use crate::source::git::{self, Changes, GitOptions, HistorySource};
 use crate::source::{self, Source};
@@ -275,10 +275,10 @@ impl ScanPlan {
         outcome.summary.repository_config = self.narrowing.map(|mut n| {
             let skipped = |reason| outcome.summary.skipped.get(&reason).copied().unwrap_or(0);
             if n.allowlist_path_globs + n.allowlist_path_regexes > 0 {
-                n.allowlisted_inputs = Some(skipped(source::SkipReason::Allowlisted));
+                n.allowlisted_inputs = Some(skipped(crate::summary::SkipReason::Allowlisted));
             }
             if n.max_file_size.is_some() {
-                n.too_large_inputs = Some(skipped(source::SkipReason::TooLarge));
+                n.too_large_inputs = Some(skipped(crate::summary::SkipReason::TooLarge));
             }
             n
         });

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 
 use crate::finding::Finding;
 use crate::rules::{Confidence, Rule};
-use crate::scan::Summary;
+use crate::summary::Summary;
 
 /// Markers that suppress a match on their line.
 pub const INLINE_ALLOW_MARKERS: &[&str] = &[

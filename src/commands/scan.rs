@@ -13,7 +13,7 @@ use leakhound::output::PrivateFile;
 use leakhound::plan::{Outcome, ScanPlan, ScanRequest};
 use leakhound::report::{self, Format, ReportOptions};
 use leakhound::rules::Confidence;
-use leakhound::scan::Summary;
+use leakhound::summary::Summary;
 
 /// `leakhound baseline`: a scan whose report is the baseline file.
 pub fn baseline(global: &GlobalArgs, args: &BaselineArgs) -> anyhow::Result<ExitCode> {

@@ -7,7 +7,6 @@
 mod filters;
 pub mod memo;
 pub mod regions;
-pub mod stats;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -19,8 +18,7 @@ use regex_automata::util::captures::Captures;
 
 pub use filters::{char_classes, entropy, is_placeholder};
 pub use memo::{KeywordHit, Memo};
-pub use stats::Stats;
-use stats::Timer;
+use crate::summary::stats::{Stats, Timer};
 
 use crate::rules::{Allowlist, Confidence, Rule, RuleSet};
 

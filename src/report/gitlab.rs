@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::finding::{Finding, Location};
 use crate::rules::{Confidence, advice};
-use crate::scan::Summary;
+use crate::summary::Summary;
 
 /// The security report schema version written.
 pub const SCHEMA_VERSION: &str = "15.2.1";

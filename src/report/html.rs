@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use super::ReportOptions;
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
-use crate::scan::{HumanBytes, Summary};
+use crate::summary::{HumanBytes, Summary};
 use crate::validate::State;
 
 /// Writes the page.

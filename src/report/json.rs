@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::finding::{Finding, Location};
-use crate::scan::Summary;
+use crate::summary::Summary;
 use crate::validate::Checked;
 
 /// Version of the JSON report layout.

@@ -25,7 +25,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::REDACTED;
 use crate::finding::{Finding, KnownSecrets, Location};
-use crate::scan::Summary;
+use crate::summary::Summary;
 
 /// Keeps the start of a secret and hides the rest: enough to recognise it,
 /// not enough to use it.

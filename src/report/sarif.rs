@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
 use crate::rules::advice;
-use crate::scan::Summary;
+use crate::summary::Summary;
 
 /// Writes the findings as one SARIF log, with the scan's counts in its
 /// invocation (skipped inputs also as a warning notification).

@@ -9,8 +9,9 @@ use std::sync::mpsc;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
+use crate::summary::SkipReason;
 use crate::source::{
-    Input, Place, Produced, Sink, SkipReason, Source, display_path, relative_path,
+    Input, Place, Produced, Sink, Source, display_path, relative_path,
 };
 
 /// Options of a file-system scan.

@@ -12,60 +12,8 @@ pub mod git;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::finding::GitLocation;
-
-/// Why an input was not scanned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    /// Looks binary (a NUL byte near the start).
-    Binary,
-    /// Larger than the size limit.
-    TooLarge,
-    /// Could not be read.
-    Unreadable,
-    /// A symbolic link (not followed).
-    Symlink,
-    /// Neither a file nor a directory (socket, FIFO, device).
-    NotAFile,
-    /// Matched an allowlisted path.
-    Allowlisted,
-    /// The directory walk failed here (permissions, loops).
-    WalkError,
-    /// A git object that is not in the repository (shallow or partial
-    /// clone, or a broken one).
-    Missing,
-    /// A Git LFS pointer: the content lives on an LFS server, not in git.
-    LfsPointer,
-    /// A submodule entry (a commit of another repository).
-    Submodule,
-    /// An index entry in a merge conflict.
-    Unmerged,
-    /// The report file the scan writes (`-o`), or a temporary file of it.
-    Report,
-}
-
-impl SkipReason {
-    /// Words for humans.
-    pub fn describe(self) -> &'static str {
-        match self {
-            SkipReason::Binary => "binary",
-            SkipReason::TooLarge => "too large",
-            SkipReason::Unreadable => "unreadable",
-            SkipReason::Symlink => "symlink",
-            SkipReason::NotAFile => "not a regular file",
-            SkipReason::Allowlisted => "allowlisted path",
-            SkipReason::WalkError => "walk error",
-            SkipReason::Missing => "missing object",
-            SkipReason::LfsPointer => "Git LFS pointer",
-            SkipReason::Submodule => "submodule",
-            SkipReason::Unmerged => "unmerged",
-            SkipReason::Report => "the report being written",
-        }
-    }
-}
+use crate::summary::SkipReason;
 
 /// Where the findings of an input are reported.
 #[derive(Clone, Debug)]

@@ -78,21 +78,6 @@ impl Checked {
     }
 }
 
-/// What was checked, for the summary.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    /// Requests made (one per distinct secret with a check).
-    pub requests: usize,
-    /// Findings the provider accepted.
-    pub valid: usize,
-    /// Rejected by the provider.
-    pub invalid: usize,
-    /// No check, or no clear answer.
-    pub unknown: usize,
-    /// The check failed.
-    pub error: usize,
-}
-
 /// How a check is made.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::bail;
 use base64::Engine as _;
 
-use super::{CheckSyntax, Checked, Counts, Kind, Method, State, fill, sigv4};
+use super::{CheckSyntax, Checked, Kind, Method, State, fill, sigv4};
+use crate::summary::ValidationCounts as Counts;
 use crate::finding::Finding;
 
 /// How checks are run.

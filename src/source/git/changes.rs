@@ -15,7 +15,8 @@ use gix::prelude::Find;
 use super::history::{CommitNode, History, commit_tree, join};
 use super::provenance::{ChangedBlob, Differ, Loading};
 use super::{Locator, read_blob};
-use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
+use crate::source::{Input, Place, Produced, Sink, Source};
+use crate::summary::SkipReason;
 
 /// A changed blob and the walk index of the commit that changed it (none
 /// for staged changes).

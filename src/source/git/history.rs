@@ -11,7 +11,8 @@ use gix::objs::tree::EntryKind;
 use gix::prelude::Find;
 
 use super::trees::{Entry, Missing, TreeStore};
-use crate::source::{Sink, SkipReason};
+use crate::source::Sink;
+use crate::summary::SkipReason;
 
 /// A commit of the walk.
 #[derive(Clone, Debug)]

@@ -33,7 +33,8 @@ use gix::prelude::Find;
 use rayon::prelude::*;
 
 use crate::finding::GitLocation;
-use crate::source::{Input, Place, Produced, Sink, SkipReason, Source};
+use crate::source::{Input, Place, Produced, Sink, Source};
+use crate::summary::SkipReason;
 
 pub use changes::Changes;
 pub use history::History;

@@ -292,6 +292,6 @@ mod tests {
             assert!(input.place.is_none() && input.base.is_none());
             self.seen.lock().unwrap().push(input.blob.unwrap());
         }
-        fn skip(&self, _: crate::source::SkipReason) {}
+        fn skip(&self, _: crate::summary::SkipReason) {}
     }
 }
