@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::summary::Narrowing;
 use crate::rules::{Allowlist, AllowlistSyntax, Confidence, Rule, RuleError, RuleSet, RuleSyntax};
+use crate::summary::Narrowing;
 
 /// File name looked up at the root of the scanned tree.
 pub const CONFIG_FILE: &str = ".leakhound.yml";

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::context::Context;
+use crate::classify::CodeKind;
 use crate::decode::Encoding;
 use crate::rules::{Confidence, Rule};
 
@@ -34,7 +34,7 @@ pub struct Location {
     pub confidence: Confidence,
     /// Test code, documentation or third-party code, if it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub context: Option<Context>,
+    pub context: Option<CodeKind>,
     /// The decodings that revealed the secret, outermost first (empty when
     /// it was in plain text).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -378,220 +378,9 @@ fn order_key(f: &Finding) -> (&str, usize, usize, &str, &[Location], &[u8]) {
     )
 }
 
-/// Line and column lookups in one input, for offsets visited in order:
-/// each lookup costs the distance from the previous one, so that many
-/// matches on one long line do not each count its characters from its
-/// start.
-pub struct LineIndex<'a> {
-    haystack: &'a [u8],
-    offset: usize,
-    line: usize,
-    line_start: usize,
-    /// Characters from `line_start` to `offset`.
-    column: usize,
-}
-
-impl<'a> LineIndex<'a> {
-    /// An index at the start of `haystack`.
-    pub fn new(haystack: &'a [u8]) -> Self {
-        LineIndex {
-            haystack,
-            offset: 0,
-            line: 1,
-            line_start: 0,
-            column: 0,
-        }
-    }
-
-    /// `(line, column)` of `offset`, both 1-based; the column counts
-    /// characters. An offset before the previous one costs the distance
-    /// back, plus the start of its line if that is another line.
-    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
-        if offset >= self.offset {
-            let gap = &self.haystack[self.offset..offset];
-            match memchr::memrchr(b'\n', gap) {
-                Some(last) => {
-                    self.line += memchr::memchr_iter(b'\n', gap).count();
-                    self.line_start = self.offset + last + 1;
-                    self.column = char_count(&self.haystack[self.line_start..offset]);
-                }
-                None => self.column += char_count(gap),
-            }
-        } else if offset >= self.line_start {
-            self.column -= char_count(&self.haystack[offset..self.offset]);
-        } else {
-            let gap = &self.haystack[offset..self.line_start];
-            self.line -= memchr::memchr_iter(b'\n', gap).count();
-            self.line_start = memchr::memrchr(b'\n', &self.haystack[..offset]).map_or(0, |i| i + 1);
-            self.column = char_count(&self.haystack[self.line_start..offset]);
-        }
-        self.offset = offset;
-        (self.line, self.column + 1)
-    }
-
-    /// Byte range of the line containing `offset`, without its terminator.
-    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
-        let start = memchr::memrchr(b'\n', &self.haystack[..offset]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &self.haystack[offset..])
-            .map_or(self.haystack.len(), |i| offset + i);
-        let end = if end > start && self.haystack[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
-        start..end
-    }
-}
-
-/// Number of characters in UTF-8 text (invalid bytes count one each).
-fn char_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
-}
-
-/// Most bytes of a line kept in a snippet.
-const SNIPPET_MAX: usize = 160;
-
-/// The line holding the start of `secret` as far as [`snippet`] shows it:
-/// [`LineIndex::line_range`] of `secret.start`, except that the line's
-/// ends are looked for only as far as the snippet reaches, so that a long
-/// line costs no more than a short one. Where the line goes on further, the
-/// range ends past the reach, so that the snippet still says it was
-/// cut.
-pub fn snippet_line(haystack: &[u8], secret: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    // A little past the margin: the snippet's ends move to character
-    // boundaries, up to three bytes.
-    let reach = SNIPPET_MAX / 2 + 8;
-    let from = secret.start.saturating_sub(reach);
-    let start =
-        memchr::memrchr(b'\n', &haystack[from..secret.start]).map_or(from, |i| from + i + 1);
-    let to = secret
-        .end
-        .max(secret.start)
-        .saturating_add(reach)
-        .min(haystack.len());
-    match memchr::memchr(b'\n', &haystack[secret.start..to]) {
-        Some(i) => {
-            let end = secret.start + i;
-            let end = if end > start && haystack[end - 1] == b'\r' {
-                end - 1
-            } else {
-                end
-            };
-            start..end
-        }
-        None if to == haystack.len() => {
-            let end = if to > start && haystack[to - 1] == b'\r' {
-                to - 1
-            } else {
-                to
-            };
-            start..end
-        }
-        None => start..to,
-    }
-}
-
-/// The line around `secret`, cut to at most [`SNIPPET_MAX`] bytes plus the
-/// secret itself, as text.
-pub fn snippet(
-    haystack: &[u8],
-    line: std::ops::Range<usize>,
-    secret: std::ops::Range<usize>,
-) -> String {
-    let margin = SNIPPET_MAX / 2;
-    let start = line.start.max(secret.start.saturating_sub(margin));
-    let end = line.end.min(secret.end.saturating_add(margin)).max(start);
-    let start = floor_char(haystack, start);
-    let end = ceil_char(haystack, end);
-    let mut text = String::new();
-    if start > line.start {
-        text.push('…');
-    }
-    text.push_str(String::from_utf8_lossy(&haystack[start..end]).trim_end());
-    if end < line.end {
-        text.push('…');
-    }
-    text
-}
-
-fn floor_char(bytes: &[u8], mut i: usize) -> usize {
-    while i > 0 && i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
-        i += 1;
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_and_columns() {
-        let text = "a\nbé c\r\nxyz".as_bytes();
-        let mut index = LineIndex::new(text);
-        assert_eq!(index.locate(0), (1, 1));
-        assert_eq!(index.locate(5), (2, 3));
-        assert_eq!(index.locate(9), (3, 1));
-        assert_eq!(index.locate(2), (2, 1));
-        assert_eq!(index.line_range(3), 2..7);
-    }
-
-    #[test]
-    fn lookups_go_back_and_forth() {
-        let text = "ab\ncé d\nxyz\n".repeat(50);
-        let bytes = text.as_bytes();
-        let expected = |offset: usize| {
-            let before = &bytes[..offset];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let start = before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            (line, char_count(&before[start..]) + 1)
-        };
-        let mut index = LineIndex::new(bytes);
-        let mut rng = 7u64;
-        for _ in 0..2000 {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            let mut offset = (rng % (bytes.len() as u64 + 1)) as usize;
-            while offset < bytes.len() && (bytes[offset] & 0xC0) == 0x80 {
-                offset += 1;
-            }
-            assert_eq!(index.locate(offset), expected(offset), "offset {offset}");
-        }
-    }
-
-    #[test]
-    fn snippet_lines_cut_as_whole_lines_do() {
-        let long = "x".repeat(300);
-        let text = format!("a = 1\r\nb = ‘{long}’ SECRET é{long}\nshort SECRET\r\n{long}SECRET");
-        let bytes = text.as_bytes();
-        for (at, _) in text.match_indices("SECRET") {
-            for secret in [at..at + 6, at - 90..at + 6, at..(at + 100).min(bytes.len())] {
-                let index = LineIndex::new(bytes);
-                let whole = snippet(bytes, index.line_range(secret.start), secret.clone());
-                let near = snippet(bytes, snippet_line(bytes, secret.clone()), secret.clone());
-                assert_eq!(near, whole, "{secret:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn long_lines_are_cut() {
-        let line = format!("{}SECRET{}", "a".repeat(500), "b".repeat(500));
-        let s = snippet(line.as_bytes(), 0..line.len(), 500..506);
-        assert!(s.starts_with('…') && s.ends_with('…') && s.contains("SECRET"));
-        assert!(s.len() < 200);
-    }
 
     #[test]
     fn hashes_are_stable_and_distinct() {

@@ -22,10 +22,11 @@
 
 pub mod baseline;
 pub mod check;
+pub mod classify;
 pub mod config;
-pub mod context;
 pub mod decode;
 pub mod driver;
+pub mod entropy;
 pub mod finding;
 pub mod import;
 pub mod matcher;
@@ -37,4 +38,5 @@ pub mod scan;
 pub mod source;
 pub mod summary;
 pub mod suppress;
+pub mod text;
 pub mod validate;

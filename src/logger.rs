@@ -11,7 +11,8 @@ use log::{Level, LevelFilter, Log, Metadata, Record};
 
 use crate::cli::GlobalArgs;
 use leakhound::matcher::Engine;
-use leakhound::report::{escape_lines, mask_found};
+use leakhound::report::mask_found;
+use leakhound::text::escape_lines;
 
 /// The rules that mask messages, once a scan has loaded them.
 static MASKING: OnceLock<Arc<Engine>> = OnceLock::new();

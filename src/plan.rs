@@ -10,17 +10,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::config::{
-    CONFIG_FILE, Config, IGNORE_FILE, parse_ignore_file, read_tree_file,
-};
+use crate::config::{CONFIG_FILE, Config, IGNORE_FILE, parse_ignore_file, read_tree_file};
 use crate::driver::Driver;
 use crate::finding::{Finding, Findings, KnownSecrets};
 use crate::matcher::Engine;
 use crate::rules::Confidence;
-use crate::summary::{Narrowing, Summary};
 use crate::source::fs::{Files, FsOptions, Stdin};
 use crate::source::git::{self, Changes, GitOptions, HistorySource};
 use crate::source::{self, Source};
+use crate::summary::{Narrowing, Summary};
 use crate::suppress::Suppression;
 
 /// Default minimum confidence: test keys, documented examples and weak

@@ -8,16 +8,16 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-
-use crate::context;
+use crate::classify;
 use crate::decode::{self, Encoding, View};
-use crate::finding::{self, Findings, GitLocation, LineIndex, Location, SecretKey};
+use crate::finding::{self, Findings, GitLocation, Location, SecretKey};
 use crate::matcher::memo::{self, Memo};
-use crate::summary::stats::Timer;
 use crate::matcher::{Engine, KeywordHit, Match, Matcher};
 use crate::rules::Confidence;
+use crate::summary::stats::Timer;
 use crate::summary::{HumanBytes, SkipReason, Summary};
 use crate::suppress::{self, Suppression};
+use crate::text::{self, LineIndex};
 
 /// Where an input came from, as reports show it.
 #[derive(Clone, Copy, Debug)]
@@ -204,13 +204,13 @@ impl<'e> ChunkScanner<'e> {
         if out.len() == first {
             return;
         }
-        if let Some(tests) = context::rust_test_module(text) {
+        if let Some(tests) = classify::rust_test_module(text) {
             let (test_line, _) = lines.locate(tests);
             for hit in &mut out[first..] {
                 hit.in_test_module = hit.line >= test_line;
             }
         }
-        let docs = context::doc_strings(text);
+        let docs = classify::doc_strings(text);
         if !docs.is_empty() {
             let docs: Vec<(usize, usize)> = docs
                 .iter()
@@ -367,9 +367,9 @@ impl<'e> ChunkScanner<'e> {
                 column,
                 end_line,
                 end_column,
-                snippet: finding::snippet(
+                snippet: text::snippet(
                     haystack,
-                    finding::snippet_line(haystack, m.secret.clone()),
+                    text::snippet_line(haystack, m.secret.clone()),
                     m.secret.clone(),
                 ),
                 confidence: m.confidence,
@@ -398,11 +398,11 @@ impl<'e> ChunkScanner<'e> {
             self.summary.suppressed_ignored += 1;
             return;
         }
-        let context = context::classify(origin.relative, &hit.snippet).or_else(|| {
+        let context = classify::classify(origin.relative, &hit.snippet).or_else(|| {
             if hit.in_test_module || test_named(hit) {
-                Some(context::Context::Test)
+                Some(classify::CodeKind::Test)
             } else if hit.in_doc_string {
-                Some(context::Context::Example)
+                Some(classify::CodeKind::Example)
             } else {
                 None
             }
@@ -411,8 +411,8 @@ impl<'e> ChunkScanner<'e> {
             confidence: context.map_or(hit.confidence, |c| {
                 c.lower(
                     hit.confidence,
-                    context::is_sample(&hit.secret, &hit.snippet),
-                    rule.syntax.strong_in_docs && context::is_strong(&hit.secret),
+                    classify::is_sample(&hit.secret, &hit.snippet),
+                    rule.syntax.strong_in_docs && classify::is_strong(&hit.secret),
                 )
             }),
             context,
@@ -485,12 +485,12 @@ impl memo::Search for BlockSearch<'_> {
 }
 
 /// Whether the line names the secret a test value (see
-/// [`context::test_name`]).
+/// [`classify::test_name`]).
 fn test_named(hit: &Hit) -> bool {
     let secret = String::from_utf8_lossy(&hit.secret);
     hit.snippet
         .find(secret.as_ref())
-        .is_some_and(|at| context::test_name(&hit.snippet[..at]))
+        .is_some_and(|at| classify::test_name(&hit.snippet[..at]))
 }
 
 /// What locating the hits of one text keeps: where it is in the text, and

@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
 use leakhound::config::Config;
-use leakhound::report::escape;
 use leakhound::rules::Rule;
 use leakhound::rules::advice::{self, Rotation};
+use leakhound::text::escape;
 
 #[derive(Serialize)]
 struct Explained<'a> {

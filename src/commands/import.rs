@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::cli::{GlobalArgs, ImportCommand};
 use leakhound::import::{self, FileWrite, Report};
-use leakhound::report::escape_lines;
+use leakhound::text::escape_lines;
 
 pub fn run(global: &GlobalArgs, command: &ImportCommand) -> anyhow::Result<ExitCode> {
     let (writes, report, dry_run) = match command {

@@ -92,7 +92,7 @@ fn check(file: Option<&Path>) -> anyhow::Result<ExitCode> {
     for problem in &problems {
         eprintln!(
             "leakhound: {}",
-            leakhound::report::escape_lines(&problem.to_string())
+            leakhound::text::escape_lines(&problem.to_string())
         );
     }
     let rules = if checked == 1 { "rule" } else { "rules" };

@@ -1,11 +1,7 @@
 //! Filters that turn regex matches into likely secrets: entropy,
 //! placeholders, well-known documentation values.
 
-/// Shannon entropy of `bytes` in bits per byte.
-pub fn entropy(bytes: &[u8]) -> f32 {
-    entropy::shannon_entropy(bytes)
-}
-
+use crate::entropy::char_classes;
 use crate::rules::{Confidence, Rule};
 
 /// Words in a generic match's name that say the value is a credential
@@ -167,21 +163,6 @@ fn names_public_half(name: &[u8]) -> bool {
         || has(b"site_key")
         || has(b"sitekey");
     public && !(has(b"secret") || has(b"priv") || has(b"pass"))
-}
-
-/// How many of upper case, lower case, digits and other characters occur.
-pub fn char_classes(bytes: &[u8]) -> usize {
-    let mut seen = [false; 4];
-    for &b in bytes {
-        let class = match b {
-            b'A'..=b'Z' => 0,
-            b'a'..=b'z' => 1,
-            b'0'..=b'9' => 2,
-            _ => 3,
-        };
-        seen[class] = true;
-    }
-    seen.iter().filter(|&&s| s).count()
 }
 
 /// Values published in provider documentation; they are examples, not
@@ -439,11 +420,5 @@ mod tests {
         assert!(is_hex_digest(b"2f1a3c9e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39"));
         assert!(!is_hex_digest(b"2f1a3c9e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a3"));
         assert!(!is_hex_digest(b"q8Zr2LmN5vXc0Tb7q8Zr2LmN5vXc0Tb7"));
-    }
-
-    #[test]
-    fn entropy_bounds() {
-        assert!(entropy(b"aaaa") < 0.01);
-        assert!((entropy(b"abcd") - 2.0).abs() < 0.01);
     }
 }

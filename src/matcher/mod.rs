@@ -16,9 +16,10 @@ use regex_automata::Input;
 use regex_automata::meta::Cache;
 use regex_automata::util::captures::Captures;
 
-pub use filters::{char_classes, entropy, is_placeholder};
-pub use memo::{KeywordHit, Memo};
+use crate::entropy::entropy;
 use crate::summary::stats::{Stats, Timer};
+pub use filters::is_placeholder;
+pub use memo::{KeywordHit, Memo};
 
 use crate::rules::{Allowlist, Confidence, Rule, RuleSet};
 

@@ -70,7 +70,7 @@ pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
 
 /// A cell's text: escaped, and never a formula.
 fn cell(text: &str) -> String {
-    let text = super::escape(text);
+    let text = crate::text::escape(text);
     if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {

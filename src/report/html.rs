@@ -59,7 +59,7 @@ pub fn write(
 /// characters escaped as in the human report, then `& < > " '` as
 /// character references.
 pub fn escape_html(text: &str) -> String {
-    let text = super::escape(text);
+    let text = crate::text::escape(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

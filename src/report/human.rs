@@ -11,6 +11,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::finding::{Finding, GitLocation, Location};
 use crate::rules::Confidence;
+use crate::text::escape;
 use crate::validate::State;
 
 const RULE: Style = Style::new().bold();
@@ -142,53 +143,5 @@ fn write_git(w: &mut dyn Write, git: &GitLocation) -> io::Result<()> {
             escape(git.summary.as_deref().unwrap_or("")),
         ),
         None => writeln!(w, "    {DIM}blob {} ({head}){DIM:#}", git.blob),
-    }
-}
-
-/// Escapes control characters except line breaks, for messages that may
-/// span lines (a regex error) but must not drive the terminal.
-pub fn escape_lines(text: &str) -> String {
-    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
-}
-
-/// Escapes control characters, and the characters that reorder text
-/// (bidirectional overrides, isolates and marks), so that they print as
-/// text: a file name or a line cannot drive the terminal, nor make what is
-/// shown read differently from what it is.
-pub fn escape(text: &str) -> String {
-    if !text.chars().any(needs_escape) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| match c {
-            '\t' => "\\t".to_owned(),
-            c if needs_escape(c) => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-/// Control characters, and U+202A–U+202E, U+2066–U+2069, U+200E, U+200F
-/// and U+061C (the bidirectional formatting characters).
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
-        )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_terminal_sequences() {
-        assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
-        assert_eq!(escape("plain"), "plain");
-        assert_eq!(
-            escape("a\u{202E}b\u{2066}c\u{200F}"),
-            "a\\u{202e}b\\u{2066}c\\u{200f}"
-        );
     }
 }

@@ -12,7 +12,7 @@ mod json;
 pub mod mask;
 mod sarif;
 
-pub use human::{escape, escape_lines, next_steps};
+pub use human::next_steps;
 pub use mask::{Masker, View, mask, mask_found};
 
 use std::io::{self, Write};

@@ -9,10 +9,8 @@ use std::sync::mpsc;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
+use crate::source::{Input, Place, Produced, Sink, Source, display_path, relative_path};
 use crate::summary::SkipReason;
-use crate::source::{
-    Input, Place, Produced, Sink, Source, display_path, relative_path,
-};
 
 /// Options of a file-system scan.
 #[derive(Clone, Debug)]

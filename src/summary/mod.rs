@@ -370,7 +370,6 @@ impl fmt::Display for HumanBytes {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,5 +432,4 @@ mod tests {
                 .ends_with("size limit in 1 input (k8s/secret.yaml)")
         );
     }
-
 }

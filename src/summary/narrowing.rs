@@ -131,4 +131,3 @@ impl Narrowing {
         format!("{}: {}", self.file, parts.join(", "))
     }
 }
-

@@ -9,8 +9,8 @@ use anyhow::bail;
 use base64::Engine as _;
 
 use super::{CheckSyntax, Checked, Kind, Method, State, fill, sigv4};
-use crate::summary::ValidationCounts as Counts;
 use crate::finding::Finding;
+use crate::summary::ValidationCounts as Counts;
 
 /// How checks are run.
 #[derive(Clone, Debug)]

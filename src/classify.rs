@@ -1,7 +1,7 @@
 //! Where a secret sits: test code, documentation, or third-party code.
 //!
 //! Ordinary code holds few live secrets; most of what a scanner finds in it
-//! is a test key or a documented example. A location's [`Context`], read
+//! is a test key or a documented example. A location's [`CodeKind`], read
 //! from its path and its line, lowers its confidence so that the default
 //! report leaves those out and `--min-confidence low` brings them back.
 
@@ -12,7 +12,7 @@ use crate::rules::Confidence;
 /// The kind of code a location is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Context {
+pub enum CodeKind {
     /// Tests and fixtures: `tests/`, `testdata/`, `foo_test.go`,
     /// `test_foo.py`, `Foo.spec.ts`.
     Test,
@@ -24,13 +24,13 @@ pub enum Context {
     Vendored,
 }
 
-impl Context {
+impl CodeKind {
     /// The name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {
-            Context::Test => "test",
-            Context::Example => "example",
-            Context::Vendored => "vendored",
+            CodeKind::Test => "test",
+            CodeKind::Example => "example",
+            CodeKind::Vendored => "vendored",
         }
     }
 
@@ -49,10 +49,12 @@ impl Context {
     /// runbook or a README is far more often pasted from a live account.
     pub fn lower(self, confidence: Confidence, sample: bool, strong: bool) -> Confidence {
         match self {
-            Context::Test | Context::Vendored => confidence.lower(),
-            Context::Example if confidence == Confidence::High && !sample => confidence.lower(),
-            Context::Example if confidence == Confidence::Medium && strong && !sample => confidence,
-            Context::Example => confidence.lower().lower(),
+            CodeKind::Test | CodeKind::Vendored => confidence.lower(),
+            CodeKind::Example if confidence == Confidence::High && !sample => confidence.lower(),
+            CodeKind::Example if confidence == Confidence::Medium && strong && !sample => {
+                confidence
+            }
+            CodeKind::Example => confidence.lower().lower(),
         }
     }
 }
@@ -64,9 +66,9 @@ impl Context {
 /// keep it under 3.5). Documentation's illustrations (`secret-password`,
 /// `mypassword123`) have neither.
 pub fn is_strong(secret: &[u8]) -> bool {
-    let entropy = crate::matcher::entropy(secret);
+    let entropy = crate::entropy::entropy(secret);
     secret.len() >= 12
-        && (entropy >= 3.5 || (entropy >= 3.0 && crate::matcher::char_classes(secret) == 4))
+        && (entropy >= 3.5 || (entropy >= 3.0 && crate::entropy::char_classes(secret) == 4))
 }
 
 /// Whether a match is recognisably a sample: a key block (PEM armour, a
@@ -136,22 +138,22 @@ const DOC_EXTENSIONS: &[&str] = &[".md", ".markdown", ".rst", ".adoc", ".asciido
 /// of its line.
 ///
 /// ```
-/// use leakhound::context::{classify, Context};
-/// assert_eq!(classify("pkg/client_test.go", "key := \"...\""), Some(Context::Test));
-/// assert_eq!(classify("README.md", "export TOKEN=..."), Some(Context::Example));
-/// assert_eq!(classify("src/lib.rs", "/// let key = \"...\";"), Some(Context::Example));
-/// assert_eq!(classify("node_modules/x/index.js", "k = 1"), Some(Context::Vendored));
+/// use leakhound::classify::{classify, CodeKind};
+/// assert_eq!(classify("pkg/client_test.go", "key := \"...\""), Some(CodeKind::Test));
+/// assert_eq!(classify("README.md", "export TOKEN=..."), Some(CodeKind::Example));
+/// assert_eq!(classify("src/lib.rs", "/// let key = \"...\";"), Some(CodeKind::Example));
+/// assert_eq!(classify("node_modules/x/index.js", "k = 1"), Some(CodeKind::Vendored));
 /// assert_eq!(classify("src/settings.py", "SECRET_KEY = '...'"), None);
-/// assert_eq!(classify("src/api.py", "Client('https://api.example.com', key)"), Some(Context::Example));
+/// assert_eq!(classify("src/api.py", "Client('https://api.example.com', key)"), Some(CodeKind::Example));
 /// assert_eq!(classify("src/api.py", "Client('https://myexample.com', key)"), None);
 /// ```
-pub fn classify(path: &str, line: &str) -> Option<Context> {
+pub fn classify(path: &str, line: &str) -> Option<CodeKind> {
     let lower = path.to_ascii_lowercase();
     let mut segments: Vec<&str> = lower.split(['/', '\\']).collect();
     let file = segments.pop().unwrap_or_default();
     let original = path.rsplit(['/', '\\']).next().unwrap_or_default();
     if segments.iter().any(|s| test_dir(s)) || test_file(original) {
-        Some(Context::Test)
+        Some(CodeKind::Test)
     } else if segments
         .iter()
         .any(|s| s.split(['-', '_', '.']).any(|w| EXAMPLE_DIRS.contains(&w)))
@@ -159,9 +161,9 @@ pub fn classify(path: &str, line: &str) -> Option<Context> {
         || doc_comment(line)
         || addresses_example_host(line)
     {
-        Some(Context::Example)
+        Some(CodeKind::Example)
     } else if segments.iter().any(|s| VENDOR_DIRS.contains(s)) {
-        Some(Context::Vendored)
+        Some(CodeKind::Vendored)
     } else {
         None
     }
@@ -355,22 +357,22 @@ mod tests {
     #[test]
     fn paths() {
         let cases = [
-            ("tests/fixtures/keys.env", Some(Context::Test)),
-            ("app/src/test/java/FooTest.java", Some(Context::Test)),
-            ("lib/FooTest.java", Some(Context::Test)),
-            ("lib/widget.spec.ts", Some(Context::Test)),
-            ("pkg/test_client.py", Some(Context::Test)),
-            ("integration_tests/run.sh", Some(Context::Test)),
-            ("docs/setup.txt", Some(Context::Example)),
-            ("guide.rst", Some(Context::Example)),
-            ("README", Some(Context::Example)),
-            ("vendor/github.com/x/y.go", Some(Context::Vendored)),
+            ("tests/fixtures/keys.env", Some(CodeKind::Test)),
+            ("app/src/test/java/FooTest.java", Some(CodeKind::Test)),
+            ("lib/FooTest.java", Some(CodeKind::Test)),
+            ("lib/widget.spec.ts", Some(CodeKind::Test)),
+            ("pkg/test_client.py", Some(CodeKind::Test)),
+            ("integration_tests/run.sh", Some(CodeKind::Test)),
+            ("docs/setup.txt", Some(CodeKind::Example)),
+            ("guide.rst", Some(CodeKind::Example)),
+            ("README", Some(CodeKind::Example)),
+            ("vendor/github.com/x/y.go", Some(CodeKind::Vendored)),
             ("src/attest.rs", None),
             (
                 "aws-signing-test-suite/v4/get/query.txt",
-                Some(Context::Test),
+                Some(CodeKind::Test),
             ),
-            ("crypto/p_pqdsa_test.cc", Some(Context::Test)),
+            ("crypto/p_pqdsa_test.cc", Some(CodeKind::Test)),
             ("src/protest.py", None),
             ("src/latest.py", None),
             ("contest/app.py", None),
@@ -427,32 +429,32 @@ mod tests {
     #[test]
     fn lowering() {
         assert_eq!(
-            Context::Test.lower(Confidence::High, false, false),
+            CodeKind::Test.lower(Confidence::High, false, false),
             Confidence::Medium
         );
         assert_eq!(
-            Context::Example.lower(Confidence::High, false, false),
+            CodeKind::Example.lower(Confidence::High, false, false),
             Confidence::Medium
         );
         assert_eq!(
-            Context::Example.lower(Confidence::High, true, false),
+            CodeKind::Example.lower(Confidence::High, true, false),
             Confidence::Low
         );
         assert_eq!(
-            Context::Example.lower(Confidence::Medium, false, false),
+            CodeKind::Example.lower(Confidence::Medium, false, false),
             Confidence::Low
         );
         assert_eq!(
-            Context::Vendored.lower(Confidence::Low, false, false),
+            CodeKind::Vendored.lower(Confidence::Low, false, false),
             Confidence::Low
         );
         assert_eq!(
-            Context::Example.lower(Confidence::Medium, false, true),
+            CodeKind::Example.lower(Confidence::Medium, false, true),
             Confidence::Medium,
             "a strong secret of a rule that asks for it"
         );
         assert_eq!(
-            Context::Example.lower(Confidence::Medium, true, true),
+            CodeKind::Example.lower(Confidence::Medium, true, true),
             Confidence::Low,
             "unless the line addresses an example host"
         );
