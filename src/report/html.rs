@@ -28,7 +28,7 @@ use super::ReportOptions;
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
 use crate::summary::{HumanBytes, Summary};
-use crate::validate::State;
+use crate::finding::State;
 
 /// Writes the page.
 pub fn write(

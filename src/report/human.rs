@@ -12,7 +12,7 @@ use anstyle::{AnsiColor, Style};
 use crate::finding::{Finding, GitLocation, Location};
 use crate::rules::Confidence;
 use crate::text::escape;
-use crate::validate::State;
+use crate::finding::State;
 
 const RULE: Style = Style::new().bold();
 const PATH: Style = AnsiColor::Magenta.on_default();

@@ -9,6 +9,7 @@ pub mod advice;
 mod builtin;
 pub mod checksum;
 pub mod fragments;
+pub mod validation;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -138,9 +139,9 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub allowlist: Option<AllowlistSyntax>,
     /// How `scan --validate` asks the provider whether a found secret
-    /// works (see [`crate::validate::CheckSyntax`]).
+    /// works (see [`validation::CheckSyntax`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation: Option<crate::validate::CheckSyntax>,
+    pub validation: Option<validation::CheckSyntax>,
 }
 
 /// What to do when a credential a rule finds has leaked: the provider's
