@@ -156,7 +156,7 @@ fn closest(wanted: &str, ids: &[&str]) -> Vec<String> {
     let mut scored: Vec<(u8, usize, &str)> = ids
         .iter()
         .filter_map(|&id| {
-            let distance = edit_distance(&wanted, id);
+            let distance = strsim::levenshtein(&wanted, id);
             let class = if wanted.len() >= 3 && id.contains(wanted.as_str()) {
                 0
             } else if distance <= budget {
@@ -177,22 +177,6 @@ fn closest(wanted: &str, ids: &[&str]) -> Vec<String> {
         .take(5)
         .map(|(_, _, id)| id.to_owned())
         .collect()
-}
-
-/// Levenshtein distance between two ASCII-ish strings, by bytes.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, &x) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, &y) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(x != y);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -219,13 +203,6 @@ mod tests {
         assert_eq!(closest("slack_bot_tokn", &ids), ["slack-bot-token"]);
         assert_eq!(closest("stripe", &ids), ["stripe-secret-key"]);
         assert!(closest("zzzzzz", &ids).is_empty());
-    }
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 
     #[test]

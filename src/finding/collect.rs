@@ -136,4 +136,3 @@ fn order_key(f: &Finding) -> (&str, usize, usize, &str, &[Location], &[u8]) {
         &f.secret,
     )
 }
-

@@ -11,7 +11,7 @@ fn hex_digest(parts: &[&[u8]]) -> String {
         hasher.update(part);
     }
     let digest = hasher.finalize();
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+    faster_hex::hex_string(&digest[..12])
 }
 
 /// PBKDF2 rounds of a [`SecretKey`]: a few milliseconds per secret.

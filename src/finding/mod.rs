@@ -200,4 +200,3 @@ impl std::fmt::Debug for KnownSecrets {
         write!(f, "KnownSecrets({} secrets)", self.0.len())
     }
 }
-

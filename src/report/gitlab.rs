@@ -182,10 +182,7 @@ fn id(location: &Location) -> String {
         hasher.update(git.blob.as_bytes());
     }
     hasher.update(format!("\0{}:{}", location.line, location.column).as_bytes());
-    let hex: String = hasher.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = faster_hex::hex_string(&hasher.finalize()[..16]);
     format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],

@@ -25,10 +25,10 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::ReportOptions;
+use crate::finding::State;
 use crate::finding::{Finding, Location};
 use crate::rules::Confidence;
 use crate::summary::{HumanBytes, Summary};
-use crate::finding::State;
 
 /// Writes the page.
 pub fn write(

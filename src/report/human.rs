@@ -9,10 +9,10 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::finding::State;
 use crate::finding::{Finding, GitLocation, Location};
 use crate::rules::Confidence;
 use crate::text::escape;
-use crate::finding::State;
 
 const RULE: Style = Style::new().bold();
 const PATH: Style = AnsiColor::Magenta.on_default();

@@ -7,9 +7,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::finding::Checked;
 use crate::finding::{Finding, Location};
 use crate::summary::Summary;
-use crate::finding::Checked;
 
 /// Version of the JSON report layout.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -173,9 +173,23 @@ fn unknown_placeholder(text: &str) -> Option<String> {
     None
 }
 
-/// The host of an `https://` URL (with its port, if any).
+/// The host of an `https://` URL (with its port, if any): what a check is
+/// sent to, and what its rate limit and signature are keyed by.
+///
+/// Written here rather than parsed with an HTTP crate: a rule's URL is a
+/// template that may hold `{{secret}}` where a host should be, and loading
+/// must say so (a URI parser would only say the URL is malformed); and the
+/// rules, plain data, need no HTTP client.
 pub fn url_host(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("https://")?;
+    host_of(url.strip_prefix("https://")?)
+}
+
+/// The host of a URL of any scheme (the loopback test server is `http://`).
+pub fn any_url_host(url: &str) -> Option<&str> {
+    host_of(url.split_once("://")?.1)
+}
+
+fn host_of(rest: &str) -> Option<&str> {
     let host = rest.split(['/', '?', '#']).next()?;
     (!host.is_empty() && !host.contains('@')).then_some(host)
 }

@@ -14,7 +14,9 @@
 //! once per run, with a per-host rate limit and a timeout.
 
 pub use crate::finding::{Checked, State};
-pub use crate::rules::validation::{CheckSyntax, Kind, Method, ResponseMatch, fill, url_host};
+pub use crate::rules::validation::{
+    CheckSyntax, Kind, Method, ResponseMatch, any_url_host, fill, url_host,
+};
 
 #[cfg(feature = "validate")]
 mod run;
@@ -22,4 +24,3 @@ pub mod sigv4;
 
 #[cfg(feature = "validate")]
 pub use run::{Options, validate};
-

@@ -371,36 +371,15 @@ fn judge(
 
 /// The host (and port) of a URL a check is sent to.
 fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+    super::any_url_host(url).unwrap_or(url)
 }
 
 /// `YYYYMMDDTHHMMSSZ` for a time.
 fn amz_date(time: SystemTime) -> String {
     let seconds = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rest) = (seconds / 86_400, seconds % 86_400);
-    let (year, month, day) = civil_from_days(days as i64);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard
-/// Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    jiff::Timestamp::from_second(i64::try_from(seconds).unwrap_or(i64::MAX))
+        .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
+        .unwrap_or_else(|_| "19700101T000000Z".to_owned())
 }
 
 #[cfg(test)]
@@ -453,8 +432,8 @@ mod tests {
     fn dates_for_signing() {
         let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
         assert_eq!(amz_date(time), "20150830T123600Z");
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        let leap = UNIX_EPOCH + Duration::from_secs(19_782 * 86_400);
+        assert_eq!(amz_date(leap), "20240229T000000Z");
     }
 
     #[test]

@@ -81,7 +81,7 @@ fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    faster_hex::hex_string(bytes)
 }
 
 #[cfg(test)]
