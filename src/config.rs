@@ -271,29 +271,28 @@ impl Config {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.with_line(text))?;
         for rule in &extra {
-            rule.compile().map_err(|message| {
+            rule.compile().map_err(|invalid| {
                 RuleError::Rule {
                     file: path.to_owned(),
                     line: None,
                     id: rule.id().to_owned(),
-                    message,
+                    message: invalid.to_string(),
                 }
                 .with_line(text)
             })?;
         }
         rules.extend(extra).map_err(|e| e.with_line(text))?;
         for (id, allowlist) in &syntax.rule_allowlists {
-            rules.extend_allowlist(id, allowlist).map_err(|message| {
+            rules.extend_allowlist(id, allowlist).map_err(|invalid| {
                 let section = crate::rules::value_line(text, "rule_allowlists", &format!("{id}:"));
-                let value = crate::rules::quoted_value(&message);
+                let value = invalid.value().unwrap_or("");
                 let line = section.map(|from| line_from(text, from, value).unwrap_or(from));
-                syntax_error(line, format!("rule_allowlists: {id}: {message}"))
+                syntax_error(line, format!("rule_allowlists: {id}: {invalid}"))
             })?;
         }
-        let allowlist = Allowlist::compile(&syntax.allowlist).map_err(|message| {
-            let line =
-                crate::rules::value_line(text, "allowlist", crate::rules::quoted_value(&message));
-            syntax_error(line, message)
+        let allowlist = Allowlist::compile(&syntax.allowlist).map_err(|invalid| {
+            let line = crate::rules::value_line(text, "allowlist", invalid.value().unwrap_or(""));
+            syntax_error(line, invalid.to_string())
         })?;
         let builtin_rules_used = rules.rules().iter().filter(|r| r.file != path).count();
         let default_confidence = crate::plan::DEFAULT_MIN_CONFIDENCE;

@@ -458,7 +458,7 @@ impl Walk<'_> {
                                     comment: comment(self.at(item)),
                                 },
                             )),
-                            Err(e) => self.bad_regex(item, "path regex", path, &e),
+                            Err(e) => self.bad_regex(item, "path regex", path, &e.to_string()),
                         }
                     }
                 }
@@ -500,7 +500,7 @@ impl Walk<'_> {
                                     comment: comment(self.at(item)),
                                 },
                             )),
-                            Err(e) => self.bad_regex(item, "regex", regex, &e),
+                            Err(e) => self.bad_regex(item, "regex", regex, &e.to_string()),
                         }
                     }
                 }
