@@ -24,6 +24,13 @@ use serde::Deserialize;
 use crate::rules::{Allowlist, AllowlistSyntax, Confidence, Rule, RuleError, RuleSet, RuleSyntax};
 use crate::summary::Narrowing;
 
+/// Default minimum confidence: test keys, documented examples and weak
+/// generic matches are left out unless asked for.
+pub const DEFAULT_MIN_CONFIDENCE: Confidence = Confidence::Medium;
+
+/// Default size limit of one input.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
 /// File name looked up at the root of the scanned tree.
 pub const CONFIG_FILE: &str = ".leakhound.yml";
 
@@ -295,7 +302,7 @@ impl Config {
             syntax_error(line, invalid.to_string())
         })?;
         let builtin_rules_used = rules.rules().iter().filter(|r| r.file != path).count();
-        let default_confidence = crate::plan::DEFAULT_MIN_CONFIDENCE;
+        let default_confidence = DEFAULT_MIN_CONFIDENCE;
         let narrowing = Narrowing {
             file: path.display().to_string(),
             extend_default: syntax.extend_default,
@@ -311,7 +318,7 @@ impl Config {
             rule_allowlists: syntax.rule_allowlists.len(),
             max_file_size: syntax
                 .max_file_size
-                .filter(|&size| size < crate::plan::DEFAULT_MAX_FILE_SIZE),
+                .filter(|&size| size < DEFAULT_MAX_FILE_SIZE),
             too_large_inputs: None,
             min_confidence: syntax.min_confidence.filter(|&c| c > default_confidence),
             no_decode: syntax.decode == Some(false),

@@ -768,7 +768,7 @@ fn library_scan_with(
         ..Default::default()
     };
     let outcome =
-        leakhound::plan::scan_source(&engine, &suppression, max_file_size, memo, &mut source)
+        leakhound::scan::scan_source(&engine, &suppression, max_file_size, memo, &mut source)
             .unwrap();
     let mut out = Vec::new();
     let report = ReportOptions::new(Format::Json, false);

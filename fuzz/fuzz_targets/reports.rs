@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use leakhound::matcher::Engine;
-use leakhound::plan::Outcome;
+use leakhound::scan::Outcome;
 use leakhound::report::{self, Format, ReportOptions};
 use leakhound::rules::{Allowlist, RuleSet};
 use leakhound::scan::{ChunkScanner, Origin};

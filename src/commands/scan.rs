@@ -10,9 +10,9 @@ use anyhow::Context;
 use crate::cli::{BaselineArgs, CommonArgs, GlobalArgs, MinConfidence, OutputFormat, ScanArgs};
 use leakhound::finding::Finding;
 use leakhound::output::PrivateFile;
-use leakhound::plan::{Outcome, ScanPlan, ScanRequest};
 use leakhound::report::{self, Format, ReportOptions};
 use leakhound::rules::Confidence;
+use leakhound::scan::{Outcome, ScanPlan, ScanRequest};
 use leakhound::summary::Summary;
 
 /// `leakhound baseline`: a scan whose report is the baseline file.

@@ -22,8 +22,8 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 
 use crate::finding::Finding;
-use crate::plan::{ScanPlan, ScanRequest};
 use crate::rules::Confidence;
+use crate::scan::{ScanPlan, ScanRequest};
 
 /// Something of the other tool's that was not imported, or did not match.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -255,8 +255,7 @@ impl<'e> Matcher<'e> {
             let rule = self.candidates[i];
             self.run_rule(rule, haystack, out);
         }
-        drop_shadowed(self.engine, haystack, &mut out[first..]);
-        out.retain(|m| m.rule != usize::MAX);
+        drop_shadowed(self.engine, haystack, out, first);
         out[first..].sort_by_key(|m| (m.span.start, m.rule));
     }
 
@@ -482,27 +481,34 @@ fn min_entropy_for(rule: &Rule, secret: &[u8], min: f32) -> f32 {
     }
 }
 
-/// Where two matches claim overlapping secrets, one is dropped (marked with
-/// `usize::MAX`); see [`precedence`]. A GitHub token in `token = ...` is one
-/// finding, not a GitHub one and a generic one.
-fn drop_shadowed(engine: &Engine, haystack: &[u8], matches: &mut [Match]) {
-    matches.sort_by_key(|m| m.secret.start);
-    for i in 0..matches.len() {
-        for j in i + 1..matches.len() {
-            if matches[j].secret.start >= matches[i].secret.end {
+/// Where two matches (of `matches[first..]`) claim overlapping secrets,
+/// one is dropped; see [`precedence`]. A GitHub token in `token = ...` is
+/// one finding, not a GitHub one and a generic one.
+fn drop_shadowed(engine: &Engine, haystack: &[u8], matches: &mut Vec<Match>, first: usize) {
+    let found = &mut matches[first..];
+    found.sort_by_key(|m| m.secret.start);
+    let mut lost = vec![false; found.len()];
+    for i in 0..found.len() {
+        for j in i + 1..found.len() {
+            if found[j].secret.start >= found[i].secret.end {
                 break;
             }
-            if matches[i].rule == usize::MAX || matches[j].rule == usize::MAX {
+            if lost[i] || lost[j] {
                 continue;
             }
             let (a, b) = (
-                precedence(engine, haystack, &matches[i]),
-                precedence(engine, haystack, &matches[j]),
+                precedence(engine, haystack, &found[i]),
+                precedence(engine, haystack, &found[j]),
             );
-            let loser = if a >= b { j } else { i };
-            matches[loser].rule = usize::MAX;
+            lost[if a >= b { j } else { i }] = true;
         }
     }
+    let mut index = 0;
+    matches.retain(|_| {
+        let keep = index < first || !lost[index - first];
+        index += 1;
+        keep
+    });
 }
 
 /// Orders overlapping matches, highest first: the more confident rule; then

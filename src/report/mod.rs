@@ -17,7 +17,7 @@ pub use mask::{Masker, View, mask, mask_found};
 
 use std::io::{self, Write};
 
-use crate::plan::Outcome;
+use crate::scan::Outcome;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! reported, and for changes the version they replace) and hands them to a
 //! [`Sink`], from as many threads as producing them takes; it can locate a
 //! git blob's places (paths, commits) afterwards. Sources know nothing of
-//! matching: the scan driver (`crate::driver`) is the one sink, and it does
+//! matching: the scan driver (`crate::scan::driver`) is the one sink, and it does
 //! every per-input check, the matching and the counting.
 
 pub mod fs;

@@ -7,7 +7,7 @@ use crate::rules::Confidence;
 
 /// What a configuration turns off or narrows. A scanned repository's own
 /// configuration can silence its scan; the summary line and the reports
-/// say what it did ([`crate::scan::Summary::repository_config`]).
+/// say what it did ([`super::Summary::repository_config`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Narrowing {
     /// The file, as named in messages (relative to the scanned tree).

@@ -1,79 +1,36 @@
-//! Scan orchestration: inputs in, findings and a summary out.
-//!
-//! A source hands each input (a file, standard input, later a git blob) to
-//! [`ChunkScanner::scan`], which runs the matcher and turns matches into
-//! located findings. Per-thread results are merged at the end, so threads
-//! never contend on a lock in the hot path.
+//! Scanning one input on one thread: binary and UTF-16 detection, the
+//! matcher, the block memo and the decoders, nested views; the hits it
+//! finds are located by [`super::locate`].
 
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::locate::{Hit, Located, Origin};
 use crate::classify;
 use crate::decode::{self, Encoding, View};
-use crate::finding::{self, Findings, GitLocation, Location, SecretKey};
+use crate::finding::{Findings, SecretKey};
 use crate::matcher::memo::{self, Memo};
 use crate::matcher::{Engine, KeywordHit, Match, Matcher};
-use crate::rules::Confidence;
 use crate::summary::stats::Timer;
 use crate::summary::{HumanBytes, SkipReason, Summary};
 use crate::suppress::{self, Suppression};
-use crate::text::{self, LineIndex};
-
-/// Where an input came from, as reports show it.
-#[derive(Clone, Copy, Debug)]
-pub struct Origin<'a> {
-    /// Path shown in reports.
-    pub display: &'a str,
-    /// Path relative to the project root, for allowlists and fingerprints.
-    pub relative: &'a str,
-}
-
-/// A match located in its input, not yet tied to a path.
-#[derive(Clone, Debug)]
-pub struct Hit {
-    /// Index of the rule in the engine.
-    pub rule: usize,
-    /// The secret.
-    pub secret: Vec<u8>,
-    /// The other half of a credential pair, when the rule captures one.
-    pub pair: Option<Vec<u8>>,
-    /// 1-based line of the start of the secret.
-    pub line: usize,
-    /// 1-based column of the start of the secret.
-    pub column: usize,
-    /// 1-based line of the end of the secret.
-    pub end_line: usize,
-    /// 1-based column just past the secret.
-    pub end_column: usize,
-    /// The line around the secret.
-    pub snippet: String,
-    /// How sure the match is (before its location's context lowers it).
-    pub confidence: Confidence,
-    /// The decodings that revealed the secret, outermost first.
-    pub decoded: Vec<Encoding>,
-    /// In a Rust `#[cfg(test)]` module.
-    pub in_test_module: bool,
-    /// In a documentation string (a Python docstring, say).
-    pub in_doc_string: bool,
-    /// The rule's prefix and shape without its checksum.
-    pub checksum_mismatch: bool,
-}
+use crate::text::LineIndex;
 
 /// Per-thread scanning state: a matcher, its scratch space, and results.
 pub struct ChunkScanner<'e> {
-    matcher: Matcher<'e>,
-    suppression: &'e Suppression,
-    matches: Vec<Match>,
-    hits: Vec<Hit>,
+    pub(super) matcher: Matcher<'e>,
+    pub(super) suppression: &'e Suppression,
+    pub(super) matches: Vec<Match>,
+    pub(super) hits: Vec<Hit>,
     /// Secret keys computed so far (each costs a few milliseconds).
-    keys: std::collections::HashMap<(usize, Vec<u8>), SecretKey>,
+    pub(super) keys: std::collections::HashMap<(usize, Vec<u8>), SecretKey>,
     /// The block memo shared by the scan's threads, if it has one.
-    memo: Option<Arc<Memo>>,
+    pub(super) memo: Option<Arc<Memo>>,
     /// Keyword occurrences of the input, from the memo.
-    keywords: Vec<KeywordHit>,
-    keyword_scratch: Vec<KeywordHit>,
+    pub(super) keywords: Vec<KeywordHit>,
+    pub(super) keyword_scratch: Vec<KeywordHit>,
     /// The blocks of the input the decoders may find something in.
-    unclean: Vec<Range<usize>>,
+    pub(super) unclean: Vec<Range<usize>>,
     /// Findings so far.
     pub findings: Findings,
     /// Counts so far.
@@ -200,7 +157,7 @@ impl<'e> ChunkScanner<'e> {
             }
         }
         let mut lines = located.lines;
-        out.retain(|hit| hit.rule != usize::MAX);
+        out.retain(|hit| !hit.superseded);
         if out.len() == first {
             return;
         }
@@ -319,130 +276,9 @@ impl<'e> ChunkScanner<'e> {
         }
         Some(blocks)
     }
+}
 
-    /// Turns the matches found in `haystack` (the text itself, or a decoded
-    /// view of it) into hits located in `text`.
-    fn match_hits(
-        &mut self,
-        text: &[u8],
-        haystack: &[u8],
-        view: Option<&View>,
-        chain: &[Encoding],
-        located: &mut Located<'_>,
-        out: &mut Vec<Hit>,
-    ) {
-        let to_text = |range: Range<usize>| match view {
-            Some(view) => view.source_range(range, text),
-            None => range,
-        };
-        let rules = self.matcher.engine().rules();
-        let claimed = &mut located.claimed;
-        for m in &self.matches {
-            // Reported or not, no report may show it.
-            self.findings.know(&haystack[m.secret.clone()]);
-            let secret = to_text(m.secret.clone());
-            if view.is_some() && !claim_decoded(claimed, &secret, out) {
-                continue;
-            }
-            let generic = rules[m.rule].syntax.confidence == Confidence::Low;
-            claimed.push(Claim {
-                range: secret.clone(),
-                hit: None,
-                plain_generic: view.is_none() && generic,
-            });
-            if located.markers.allowed(to_text(m.span.clone())) {
-                self.summary.suppressed_inline += 1;
-                continue;
-            }
-            let (line, column) = located.lines.locate(secret.start);
-            let (end_line, end_column) = located.lines.locate(secret.end);
-            if let Some(claim) = claimed.last_mut() {
-                claim.hit = Some(out.len());
-            }
-            out.push(Hit {
-                rule: m.rule,
-                secret: haystack[m.secret.clone()].to_vec(),
-                pair: m.pair.clone().map(|p| haystack[p].to_vec()),
-                line,
-                column,
-                end_line,
-                end_column,
-                snippet: text::snippet(
-                    haystack,
-                    text::snippet_line(haystack, m.secret.clone()),
-                    m.secret.clone(),
-                ),
-                confidence: m.confidence,
-                decoded: chain.to_vec(),
-                in_test_module: false,
-                in_doc_string: false,
-                checksum_mismatch: m.checksum_mismatch,
-            });
-        }
-    }
-
-    /// Records a hit at a path, unless an allowlist covers that path.
-    pub fn add(&mut self, hit: &Hit, origin: Origin<'_>, git: Option<GitLocation>) {
-        let engine = self.matcher.engine();
-        let rule = &engine.rules()[hit.rule];
-        if self.suppression.allows_path(rule, origin.relative) {
-            self.summary.suppressed_allowlisted_path += 1;
-            return;
-        }
-        let key = *self
-            .keys
-            .entry((hit.rule, hit.secret.clone()))
-            .or_insert_with(|| SecretKey::new(rule.id(), &hit.secret));
-        let fingerprint = key.fingerprint(origin.relative);
-        if self.suppression.ignores(&fingerprint) {
-            self.summary.suppressed_ignored += 1;
-            return;
-        }
-        let context = classify::classify(origin.relative, &hit.snippet).or_else(|| {
-            if hit.in_test_module || test_named(hit) {
-                Some(classify::CodeKind::Test)
-            } else if hit.in_doc_string {
-                Some(classify::CodeKind::Example)
-            } else {
-                None
-            }
-        });
-        let location = Location {
-            confidence: context.map_or(hit.confidence, |c| {
-                c.lower(
-                    hit.confidence,
-                    classify::is_sample(&hit.secret, &hit.snippet),
-                    rule.syntax.strong_in_docs && classify::is_strong(&hit.secret),
-                )
-            }),
-            context,
-            decoded: hit.decoded.clone(),
-            path: origin.display.to_owned(),
-            line: hit.line,
-            column: hit.column,
-            end_line: hit.end_line,
-            end_column: hit.end_column,
-            fingerprint,
-            snippet: hit.snippet.clone(),
-            git,
-            note: hit.checksum_mismatch.then(|| {
-                format!(
-                    "{}: not a real {}",
-                    finding::CHECKSUM_MISMATCH,
-                    rule.syntax.name
-                )
-            }),
-        };
-        self.findings.add(
-            hit.rule,
-            rule,
-            &hit.secret,
-            hit.pair.as_deref(),
-            key,
-            location,
-        );
-    }
-
+impl ChunkScanner<'_> {
     /// Records an input that was not scanned.
     pub fn skip(&mut self, reason: SkipReason) {
         self.summary.skip(reason);
@@ -482,54 +318,6 @@ impl memo::Search for BlockSearch<'_> {
         decode::views(block, &mut budget, &worth, &mut |_, _| any = true);
         !any
     }
-}
-
-/// Whether the line names the secret a test value (see
-/// [`classify::test_name`]).
-fn test_named(hit: &Hit) -> bool {
-    let secret = String::from_utf8_lossy(&hit.secret);
-    hit.snippet
-        .find(secret.as_ref())
-        .is_some_and(|at| classify::test_name(&hit.snippet[..at]))
-}
-
-/// What locating the hits of one text keeps: where it is in the text, and
-/// what has been reported.
-struct Located<'t> {
-    lines: LineIndex<'t>,
-    markers: suppress::InlineMarkers<'t>,
-    claimed: Vec<Claim>,
-}
-
-/// The part of an input a reported secret covers.
-struct Claim {
-    range: Range<usize>,
-    /// Index of its hit in the output (none if suppressed inline).
-    hit: Option<usize>,
-    /// Found in plain text by a generic rule.
-    plain_generic: bool,
-}
-
-/// Whether a secret found in decoded text at `secret` should be reported.
-/// Not if a match already covers that text, unless the only ones there are
-/// generic matches of the encoded form: `password: S3AzIXZO...` in a
-/// Kubernetes Secret is better reported as the password it decodes to.
-fn claim_decoded(claimed: &mut [Claim], secret: &Range<usize>, out: &mut [Hit]) -> bool {
-    let overlaps = |c: &Claim| c.range.start < secret.end && secret.start < c.range.end;
-    if claimed
-        .iter()
-        .filter(|c| overlaps(c))
-        .any(|c| !c.plain_generic)
-    {
-        return false;
-    }
-    for claim in claimed.iter_mut().filter(|c| overlaps(c)) {
-        if let Some(hit) = claim.hit.and_then(|i| out.get_mut(i)) {
-            hit.rule = usize::MAX;
-        }
-        claim.plain_generic = false;
-    }
-    true
 }
 
 /// View bytes allowed per input: twice its size, at least 64 KiB, so that
