@@ -20,7 +20,6 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod baseline;
 pub mod check;
 pub mod classify;
 pub mod config;

@@ -16,8 +16,8 @@ use serde::Deserialize;
 use sha1::{Digest, Sha1};
 
 use super::{FileWrite, Note, Report};
-use crate::baseline::Entry;
 use crate::finding::Finding;
+use crate::suppress::baseline::Entry;
 
 /// Default detect-secrets baseline, at the project root.
 pub const BASELINE: &str = ".secrets.baseline";
@@ -121,7 +121,7 @@ pub fn import(options: &Options) -> anyhow::Result<(Vec<FileWrite>, Report)> {
     }
     let existed = output.is_file();
     let mut entries = if existed {
-        crate::baseline::read_entries(&output).map_err(|e| {
+        crate::suppress::baseline::read_entries(&output).map_err(|e| {
             anyhow::anyhow!("{e}; name another file with --output to write the imported baseline")
         })?
     } else {
@@ -205,7 +205,7 @@ pub fn import(options: &Options) -> anyhow::Result<(Vec<FileWrite>, Report)> {
     let mut writes = Vec::new();
     if !report.imported.is_empty() {
         let mut contents = Vec::new();
-        crate::baseline::write_entries(&mut contents, entries)?;
+        crate::suppress::baseline::write_entries(&mut contents, entries)?;
         writes.push(FileWrite {
             path: output,
             contents: String::from_utf8(contents)?,

@@ -25,9 +25,10 @@ use toml::de::{DeTable, DeValue};
 
 use super::yaml::{Addition, Field};
 use super::{FileWrite, Note, Report};
-use crate::config::{CONFIG_FILE, IGNORE_FILE};
+use crate::config::CONFIG_FILE;
 use crate::finding::Finding;
 use crate::rules::{Allowlist, AllowlistSyntax, PathSet, RuleSet};
+use crate::suppress::IGNORE_FILE;
 
 /// Default configuration file, at the project root.
 pub const CONFIG: &str = ".gitleaks.toml";
@@ -118,7 +119,7 @@ pub fn import(options: &Options) -> anyhow::Result<(Vec<FileWrite>, Report)> {
         } else {
             String::new()
         };
-        let known = crate::config::read_ignore_file(&target).unwrap_or_default();
+        let known = crate::suppress::read_ignore_file(&target).unwrap_or_default();
         let mut contents = old.clone();
         let mut added = 0;
         for (fingerprint, comment) in lines {

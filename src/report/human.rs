@@ -48,7 +48,7 @@ pub fn next_steps(findings: &[Finding]) -> Vec<String> {
         format!(
             "a false positive? put `{}` on its line, or add its fingerprint (shown with each location) as a line of {}",
             crate::suppress::INLINE_ALLOW_MARKERS[0],
-            crate::config::IGNORE_FILE
+            crate::suppress::IGNORE_FILE
         ),
         format!("why it was found, and how to revoke a leaked credential: {explain}"),
     ]

@@ -88,6 +88,6 @@ pub fn write(w: &mut dyn Write, options: ReportOptions, outcome: &Outcome) -> io
         Format::Csv => csv::write(w, findings),
         Format::Html => html::write(w, options, findings, summary),
         Format::Gitlab => gitlab::write(w, findings, summary, options.started),
-        Format::Baseline => crate::baseline::write(w, findings),
+        Format::Baseline => crate::suppress::baseline::write(w, findings),
     }
 }

@@ -13,8 +13,7 @@ use anyhow::{Context, bail};
 use super::driver::Driver;
 pub use super::request::ScanRequest;
 use crate::config::{
-    CONFIG_FILE, Config, DEFAULT_MAX_FILE_SIZE, DEFAULT_MIN_CONFIDENCE, IGNORE_FILE,
-    parse_ignore_file, read_tree_file,
+    CONFIG_FILE, Config, DEFAULT_MAX_FILE_SIZE, DEFAULT_MIN_CONFIDENCE, read_tree_file,
 };
 use crate::finding::{Finding, Findings, KnownSecrets};
 use crate::matcher::Engine;
@@ -23,6 +22,7 @@ use crate::source::git::{self, Changes, GitOptions, HistorySource};
 use crate::source::{self, Source};
 use crate::summary::{Narrowing, Summary};
 use crate::suppress::Suppression;
+use crate::suppress::{IGNORE_FILE, parse_ignore_file};
 
 /// What is scanned.
 pub enum Target {
@@ -306,8 +306,9 @@ fn suppression(request: &ScanRequest, config: &Config, root: &Path) -> anyhow::R
         fingerprints = parse_ignore_file(&ignore_file, &text);
     }
     if let Some(path) = &request.baseline {
-        fingerprints
-            .extend(crate::baseline::read(path).map_err(|e| anyhow::anyhow!("--baseline {e}"))?);
+        fingerprints.extend(
+            crate::suppress::baseline::read(path).map_err(|e| anyhow::anyhow!("--baseline {e}"))?,
+        );
     }
     Ok(Suppression {
         paths: config.allowlist.paths.clone(),

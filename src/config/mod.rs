@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod tree_file;
+
+pub use tree_file::read_tree_file;
+
 use crate::rules::{Allowlist, AllowlistSyntax, Confidence, Rule, RuleError, RuleSet, RuleSyntax};
 use crate::summary::Narrowing;
 
@@ -33,116 +37,6 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
 /// File name looked up at the root of the scanned tree.
 pub const CONFIG_FILE: &str = ".leakhound.yml";
-
-/// File of location fingerprints to ignore, at the root of the scanned tree.
-pub const IGNORE_FILE: &str = ".leakhoundignore";
-
-/// Whether `text` is a location fingerprint: 24 lowercase hex characters.
-pub fn is_fingerprint(text: &str) -> bool {
-    text.len() == 24
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// Reads an ignore file: one fingerprint per line; `#` starts a comment.
-/// A line that holds anything else is named in a warning (by line, never
-/// by content: the file may hold a pasted secret) and left out.
-pub fn read_ignore_file(path: &Path) -> std::io::Result<std::collections::HashSet<String>> {
-    let text = std::fs::read_to_string(path)?;
-    Ok(parse_ignore_file(path, &text))
-}
-
-/// The fingerprints of an ignore file's text (see [`read_ignore_file`]).
-pub fn parse_ignore_file(path: &Path, text: &str) -> std::collections::HashSet<String> {
-    let mut fingerprints = std::collections::HashSet::new();
-    for (index, line) in text.lines().enumerate() {
-        let entry = line.split('#').next().unwrap_or("").trim();
-        if entry.is_empty() {
-            continue;
-        }
-        if is_fingerprint(entry) {
-            fingerprints.insert(entry.to_owned());
-        } else {
-            log::warn!(
-                "{}:{}: not a fingerprint (24 lowercase hex characters, as reports show them): line ignored",
-                path.display(),
-                index + 1
-            );
-        }
-    }
-    fingerprints
-}
-
-/// Reads the file `relative` (`/`-separated) of the scanned tree at `root`,
-/// never through a symbolic link: a scanned repository is not trusted, and
-/// a `.leakhound.yml` linked to `~/.git-credentials` must not be read (nor
-/// quoted in a parse error). `Ok(None)` when there is no such file, and
-/// when it is a symlink, sits under one, or is not a regular file (a
-/// directory, a FIFO): then a warning names it.
-///
-/// A file that is there but unusable is skipped with a warning rather than
-/// failing the scan, for the configuration as for the ignore file: the
-/// scan then runs with the built-in rules and no allowlist, which reports
-/// at least as much as any configuration that only suppresses, and a
-/// repository cannot stop its own scan with a directory named
-/// `.leakhound.yml`. What it cannot bring is the custom rules such a file
-/// might hold: the warning says that the file was not used.
-pub fn read_tree_file(root: &Path, relative: &str) -> std::io::Result<Option<String>> {
-    let path = root.join(relative);
-    let mut at = root.to_owned();
-    let parts: Vec<&str> = relative.split('/').filter(|p| !p.is_empty()).collect();
-    for (n, part) in parts.iter().enumerate() {
-        at.push(part);
-        let meta = match std::fs::symlink_metadata(&at) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        let last = n + 1 == parts.len();
-        if meta.file_type().is_symlink() {
-            log::warn!(
-                "{}: not used: {} a symlink, and nothing in the scanned tree is followed out of it",
-                path.display(),
-                if last { "it is" } else { "its directory is" }
-            );
-            return Ok(None);
-        }
-        if last && !meta.is_file() {
-            log::warn!(
-                "{}: not used: not a regular file ({})",
-                path.display(),
-                if meta.is_dir() {
-                    "a directory"
-                } else {
-                    "a special file"
-                }
-            );
-            return Ok(None);
-        }
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // Replaced by a link or a FIFO since it was looked at: refuse, and
-        // never block on opening.
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let file = match options.open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    if !file.metadata()?.is_file() {
-        log::warn!("{}: not used: not a regular file", path.display());
-        return Ok(None);
-    }
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut &file, &mut text)?;
-    Ok(Some(text))
-}
 
 /// The configuration as written.
 #[derive(Debug, Default, Deserialize)]
@@ -451,39 +345,6 @@ mod tests {
                 .to_string();
         assert!(err.starts_with(".leakhound.yml:2: rule 'big': "), "{err}");
         assert!(err.contains("size limit"), "{err}");
-    }
-
-    #[test]
-    fn ignore_file_lines_that_are_not_fingerprints_are_left_out() {
-        let set = parse_ignore_file(
-            Path::new(".leakhoundignore"),
-            "0123456789abcdef01234567 # ok\n\nABCDEF0123456789ABCDEF01\nx\n",
-        );
-        assert_eq!(set.len(), 1);
-        assert!(set.contains("0123456789abcdef01234567"));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn tree_files_are_not_read_through_symlinks() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::write(root.join("target.yml"), "disable: []\n").unwrap();
-        std::os::unix::fs::symlink(root.join("target.yml"), root.join(CONFIG_FILE)).unwrap();
-        assert!(read_tree_file(root, CONFIG_FILE).unwrap().is_none());
-        std::fs::create_dir(root.join("real")).unwrap();
-        std::fs::write(root.join("real/x.yml"), "a").unwrap();
-        std::os::unix::fs::symlink(root.join("real"), root.join("link")).unwrap();
-        assert!(read_tree_file(root, "link/x.yml").unwrap().is_none());
-        assert_eq!(
-            read_tree_file(root, "real/x.yml").unwrap().as_deref(),
-            Some("a")
-        );
-        assert!(
-            read_tree_file(root, "real").unwrap().is_none(),
-            "a directory"
-        );
-        assert!(read_tree_file(root, "absent").unwrap().is_none());
     }
 
     #[test]
