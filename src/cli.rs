@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use leakhound::report::Format;
+use leakhound::rules::Confidence;
 
 /// Find secrets (API keys, tokens, passwords, private keys) in files and git
 /// repositories.
@@ -202,8 +206,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(short, long, value_parser = choices(&Format::CHOICES), default_value = "human")]
+    pub format: Format,
     /// Hide secrets entirely in the report.
     #[arg(long)]
     pub redact: bool,
@@ -294,8 +298,8 @@ pub struct CommonArgs {
     /// Report only locations of at least this confidence [default: medium,
     /// or min_confidence in the configuration]. Test code, documentation and
     /// third-party code lower a location's confidence; `low` shows them.
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub min_confidence: Option<MinConfidence>,
+    #[arg(long, value_parser = choices(&Confidence::CHOICES), value_name = "LEVEL")]
+    pub min_confidence: Option<Confidence>,
     /// Do not decode base64, hex, percent-encoding or string escapes to
     /// match what they hide (UTF-16 files are still decoded).
     #[arg(long)]
@@ -327,33 +331,6 @@ pub struct CommonArgs {
     pub threads: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Text for people; secrets partly masked.
-    Human,
-    /// One JSON document: findings and summary.
-    Json,
-    /// One JSON finding per line.
-    Jsonl,
-    /// SARIF 2.1.0, for GitHub code scanning (secrets masked).
-    Sarif,
-    /// One CSV row per location.
-    Csv,
-    /// GitLab's secret detection report (`gl-secret-detection-report.json`
-    /// under `artifacts:reports:secret_detection`; secrets masked).
-    Gitlab,
-    /// One self-contained HTML page: a sortable, filterable table (secrets
-    /// masked).
-    Html,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum MinConfidence {
-    Low,
-    Medium,
-    High,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
     /// List the rules in use.
@@ -379,6 +356,29 @@ pub enum RulesCommand {
 pub enum ListFormat {
     Table,
     Json,
+}
+
+/// A value parser over one of the library's enums, from its `CHOICES`
+/// (value, name, help): the command line takes the library's own type, and
+/// `--help` lists the names with their help as for a clap enum.
+fn choices<T: Copy + Send + Sync + 'static>(
+    choices: &'static [(T, &'static str, &'static str)],
+) -> impl TypedValueParser<Value = T> {
+    let names = choices.iter().map(|&(_, name, help)| {
+        let value = PossibleValue::new(name);
+        if help.is_empty() {
+            value
+        } else {
+            value.help(help)
+        }
+    });
+    PossibleValuesParser::new(names).map(move |name| {
+        choices
+            .iter()
+            .find(|&&(_, known, _)| known == name)
+            .map(|&(value, _, _)| value)
+            .expect("clap accepts only the names listed")
+    })
 }
 
 /// Most worker threads: each idle worker is woken and put back to sleep

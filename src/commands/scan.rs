@@ -7,11 +7,10 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::cli::{BaselineArgs, CommonArgs, GlobalArgs, MinConfidence, OutputFormat, ScanArgs};
+use crate::cli::{BaselineArgs, CommonArgs, GlobalArgs, ScanArgs};
 use leakhound::finding::Finding;
 use leakhound::output::PrivateFile;
 use leakhound::report::{self, Format, ReportOptions};
-use leakhound::rules::Confidence;
 use leakhound::scan::{Outcome, ScanPlan, ScanRequest};
 use leakhound::summary::Summary;
 
@@ -165,11 +164,7 @@ fn request(global: &GlobalArgs, args: &CommonArgs) -> ScanRequest {
         baseline: args.baseline.clone(),
         max_file_size: args.max_file_size,
         no_decode: args.no_decode,
-        min_confidence: args.min_confidence.map(|level| match level {
-            MinConfidence::Low => Confidence::Low,
-            MinConfidence::Medium => Confidence::Medium,
-            MinConfidence::High => Confidence::High,
-        }),
+        min_confidence: args.min_confidence,
         no_ignore: args.no_ignore,
         threads: args.threads,
         progress: !args.no_progress && !global.quiet,
@@ -184,16 +179,7 @@ fn report_options(scan: Option<&ScanArgs>) -> ReportOptions {
     let Some(scan) = scan else {
         return ReportOptions::new(Format::Baseline, false);
     };
-    let format = match scan.format {
-        OutputFormat::Human => Format::Human,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Jsonl => Format::Jsonl,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Csv => Format::Csv,
-        OutputFormat::Html => Format::Html,
-        OutputFormat::Gitlab => Format::Gitlab,
-    };
-    ReportOptions::new(format, scan.redact)
+    ReportOptions::new(scan.format, scan.redact)
 }
 
 fn write_report(

@@ -42,6 +42,41 @@ pub enum Format {
     Baseline,
 }
 
+impl Format {
+    /// The formats a report can be asked for (`scan -f`), with their names
+    /// and what each is for; a baseline is written by its own command.
+    pub const CHOICES: [(Format, &'static str, &'static str); 7] = [
+        (
+            Format::Human,
+            "human",
+            "Text for people; secrets partly masked",
+        ),
+        (
+            Format::Json,
+            "json",
+            "One JSON document: findings and summary",
+        ),
+        (Format::Jsonl, "jsonl", "One JSON finding per line"),
+        (
+            Format::Sarif,
+            "sarif",
+            "SARIF 2.1.0, for GitHub code scanning (secrets masked)",
+        ),
+        (Format::Csv, "csv", "One CSV row per location"),
+        (
+            Format::Gitlab,
+            "gitlab",
+            "GitLab's secret detection report (`gl-secret-detection-report.json` under \
+             `artifacts:reports:secret_detection`; secrets masked)",
+        ),
+        (
+            Format::Html,
+            "html",
+            "One self-contained HTML page: a sortable, filterable table (secrets masked)",
+        ),
+    ];
+}
+
 /// How to write a report.
 #[derive(Clone, Copy, Debug)]
 pub struct ReportOptions {

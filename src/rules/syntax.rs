@@ -23,6 +23,14 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    /// Every level, lowest first, with its name (for a command line's
+    /// choices).
+    pub const CHOICES: [(Confidence, &'static str, &'static str); 3] = [
+        (Confidence::Low, "low", ""),
+        (Confidence::Medium, "medium", ""),
+        (Confidence::High, "high", ""),
+    ];
+
     /// The lowercase name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {
