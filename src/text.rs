@@ -147,7 +147,7 @@ pub fn snippet_line(haystack: &[u8], secret: std::ops::Range<usize>) -> std::ops
     }
 }
 
-/// The line around `secret`, cut to at most [`SNIPPET_MAX`] bytes plus the
+/// The line around `secret`, cut to at most `SNIPPET_MAX` bytes plus the
 /// secret itself, as text.
 pub fn snippet(
     haystack: &[u8],

@@ -2,8 +2,8 @@
 //! matched (it is not a view: the whole input is its decoded text).
 
 /// Decodes UTF-16 text, with or without a byte order mark. `None` unless
-/// the bytes look like UTF-16 text once decoded (see [`utf16_order`] and
-/// [`text_like`]).
+/// the bytes look like UTF-16 text once decoded (see `utf16_order` and
+/// `text_like`).
 ///
 /// A byte order mark declares the encoding: the text may then hold a few
 /// control characters (a form feed, an escape sequence, NUL padding at

@@ -49,7 +49,7 @@ impl SecretKey {
     }
 
     /// The fingerprint of this secret at `path` (see
-    /// [`Location::fingerprint`]).
+    /// [`super::Location::fingerprint`]).
     pub fn fingerprint(&self, path: &str) -> String {
         hex_digest(&[b"leakhound-location-v2", &self.0, path.as_bytes()])
     }
@@ -60,7 +60,7 @@ pub fn secret_hash(rule_id: &str, secret: &[u8]) -> String {
     SecretKey::new(rule_id, secret).id()
 }
 
-/// Fingerprint of a secret at a path (see [`Location::fingerprint`]).
+/// Fingerprint of a secret at a path (see [`super::Location::fingerprint`]).
 pub fn fingerprint(rule_id: &str, secret: &[u8], path: &str) -> String {
     SecretKey::new(rule_id, secret).fingerprint(path)
 }

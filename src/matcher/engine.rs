@@ -97,7 +97,7 @@ impl Engine {
         self
     }
 
-    /// Makes each matcher measure where its time goes (see [`stats`]).
+    /// Makes each matcher measure where its time goes (see [`crate::summary::stats`]).
     pub fn with_stats(mut self, on: bool) -> Engine {
         self.stats = on;
         self
@@ -143,7 +143,7 @@ impl Engine {
         !self.keywords_span_lines
     }
 
-    /// The rules, indexed by [`Match::rule`].
+    /// The rules, indexed by [`super::Match::rule`].
     pub fn rules(&self) -> &[Arc<Rule>] {
         &self.rules
     }

@@ -37,7 +37,7 @@ pub struct Match {
     pub pair: Option<Range<usize>>,
     /// How sure this match is: the rule's confidence, raised from low to
     /// medium for a generic match whose value looks random enough (see
-    /// [`filters::match_confidence`]).
+    /// `filters::match_confidence`).
     pub confidence: Confidence,
     /// The secret has the rule's prefix and shape but not its checksum: a
     /// made-up or mistyped token, reported at low confidence with that

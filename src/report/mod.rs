@@ -1,7 +1,7 @@
 //! Reporters: findings and the summary, formatted.
 //!
 //! Reporters format; they match nothing and know nothing of sources. They
-//! are handed the findings already masked ([`mask`]): what they print is
+//! are handed the findings already masked ([`mod@mask`]): what they print is
 //! what the report may show.
 
 mod csv;
@@ -104,7 +104,7 @@ pub const REDACTED: &str = "[REDACTED]";
 
 /// Writes the report of a scan: its findings and summary, with every
 /// secret it matched hidden as `options` and the format say (see
-/// [`mask`]). `w` decides about colour (an `anstream` stream strips styles
+/// [`mod@mask`]). `w` decides about colour (an `anstream` stream strips styles
 /// when colour is off).
 pub fn write(w: &mut dyn Write, options: ReportOptions, outcome: &Outcome) -> io::Result<()> {
     let masker = Masker::new(&outcome.secrets, &outcome.findings, options.redact);

@@ -2,7 +2,7 @@
 //! prefilter, the decoders and the block memo.
 //!
 //! Kept per thread by each matcher and merged at the end, so measuring
-//! takes no lock; off unless asked for ([`super::Engine::with_stats`]).
+//! takes no lock; off unless asked for ([`crate::matcher::Engine::with_stats`]).
 
 use std::time::{Duration, Instant};
 

@@ -4,11 +4,11 @@
 //! 1. Every pack is decoded in one pass along its delta tree (`packs`):
 //!    each blob is handed to the sink as it comes, each tree is parsed into
 //!    the in-memory tree store (`trees`).
-//! 2. [`history::tips`] and [`history::enumerate`] walk the commits and list
+//! 2. `history::tips` and `history::enumerate` walk the commits and list
 //!    the distinct blobs (each tree read once, from the store); blobs the
 //!    pass did not cover are read one by one in pack order, in parallel
 //!    with one repository handle per thread.
-//! 3. Only if something was found, [`provenance::appearances`] diffs each
+//! 3. Only if something was found, `provenance::appearances` diffs each
 //!    commit against its first parent to find where and when each blob with
 //!    a finding appeared; HEAD's tree says which are still there.
 //!
