@@ -12,7 +12,7 @@
 //! A value of the wrong kind (`paths = "a"`, `[[rules]]` that is not a
 //! table) is an error naming the file, the line and gitleaks's key, for
 //! the first such value in the order the parser keeps keys (sorted), with
-//! a rule's `id` before its other keys. [`check`] finds it before serde
+//! a rule's `id` before its other keys. `check` finds it before serde
 //! reads the document: serde's own messages would name Rust types.
 
 use std::fmt;
@@ -38,9 +38,9 @@ pub struct Config {
     /// `[extend]`: the configuration this one adds to, gitleaks's default
     /// or a file (not imported: reported as skipped).
     pub extend: Option<IgnoredAny>,
-    /// `[allowlist]`, the global allowlist of gitleaks before 8.25.
+    /// `[allowlist]`, the one global allowlist of older gitleaks versions.
     pub allowlist: Option<Keyed<Allowlist>>,
-    /// `[[allowlists]]`, the global allowlists since.
+    /// `[[allowlists]]`, the global allowlists of newer ones.
     pub allowlists: Vec<Spanned<Keyed<Allowlist>>>,
     /// `[[rules]]`, with their own allowlists.
     pub rules: Vec<Spanned<Rule>>,
@@ -106,9 +106,9 @@ pub struct Rule {
     pub regex: Option<IgnoredAny>,
     /// The rule's path regex, when it matches file names.
     pub path: Option<IgnoredAny>,
-    /// `[rules.allowlist]`, the rule's allowlist before gitleaks 8.25.
+    /// `[rules.allowlist]`, the rule's one allowlist in older versions.
     pub allowlist: Option<Spanned<IgnoredAny>>,
-    /// `[[rules.allowlists]]`, its allowlists since.
+    /// `[[rules.allowlists]]`, its allowlists in newer ones.
     pub allowlists: Vec<Spanned<IgnoredAny>>,
 }
 
