@@ -1,7 +1,9 @@
 //! The HTML report, read back with an HTML parser: its structure, that it
 //! is self-contained, and that scanned text cannot inject markup.
 
+use base64::Engine as _;
 use scraper::{ElementRef, Html, Selector};
+use sha2::{Digest, Sha256};
 
 use crate::git::{commit, repo};
 use crate::util::{Tree, github_classic, gitlab_pat, run_json};
@@ -56,12 +58,19 @@ fn assert_self_contained(doc: &Html) {
         .select(&select("meta[http-equiv=Content-Security-Policy]"))
         .next()
         .expect("a Content-Security-Policy");
-    assert!(
-        csp.value()
-            .attr("content")
-            .unwrap()
-            .starts_with("default-src 'none'")
-    );
+    let policy = csp.value().attr("content").unwrap();
+    assert!(policy.starts_with("default-src 'none'"));
+    // It allows the page's own style sheet and script, by the hashes of
+    // their text as the page holds it.
+    for tag in ["style", "script"] {
+        let element = doc.select(&select(tag)).next().expect(tag);
+        let digest = Sha256::digest(text(element).as_bytes());
+        let hash = base64::engine::general_purpose::STANDARD.encode(digest);
+        assert!(
+            policy.contains(&format!("{tag}-src 'sha256-{hash}';")),
+            "the policy allows the <{tag}> by its hash: {policy}"
+        );
+    }
 }
 
 /// A repository with a GitLab token committed in two files (one under
