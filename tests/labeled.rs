@@ -2,13 +2,11 @@
 //! parsers on hand-made inputs, the generated repository's labels, and
 //! leakhound's recall and precision on it.
 
-#[path = "../benches/labeled/mod.rs"]
-mod bench;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use bench::{Found, Label, Location};
+use leakhound_labeled as bench;
+use leakhound_labeled::{Found, Label, Location};
 
 fn loc(path: &str, line: usize, end_line: usize) -> Location {
     Location {

@@ -43,11 +43,9 @@
 //! and [`score()`] reports the misses by each. The default grammar stays
 //! the training one, so existing figures do not change.
 //!
-//! Used by `examples/labeled.rs` (`labeled generate DIR [--seed N]
-//! [--grammar training|held-out]`, `labeled score`) and by
-//! `tests/labeled.rs`.
-
-#![allow(dead_code, unused_imports)]
+//! Used by the `labeled` binary of this crate (`labeled generate DIR
+//! [--seed N] [--grammar training|held-out]`, `labeled score`) and by
+//! leakhound's `tests/labeled.rs`.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Write};
