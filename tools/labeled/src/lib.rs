@@ -14,6 +14,7 @@
 //! betterleaks and Kingfisher into [`Found`]s, and [`score()`] compares them
 //! with the labels: recall per unique secret and per location, precision
 //! per distinct finding location, the misses and the false findings.
+//! [`checks`] asserts that generated labels are well-formed, for tests.
 //!
 //! The secrets above follow the training grammar: the names, syntaxes and
 //! file kinds the rules were written against, so its figures say how well
@@ -53,6 +54,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub mod checks;
 mod generate;
 mod heldout;
 mod locate;
