@@ -11,11 +11,9 @@ pub const LETTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 pub const UPPER_ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 pub const LOWER_ALNUM: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
 pub const HEX: &str = "0123456789abcdef";
-pub const HEX_UPPER: &str = "0123456789ABCDEF";
 pub const BASE64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 pub const URLSAFE: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 pub const BASE32: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-pub const BECH32: &str = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
@@ -132,6 +130,19 @@ fn encode64(bytes: &[u8], alphabet: &[u8], pad: bool) -> String {
     out
 }
 
+/// Encodes `value` in `width` base62 digits (`0-9A-Za-z`), most
+/// significant first, keeping the lowest `width` digits: the checksum of
+/// GitHub and npm tokens is their CRC32 in 6 of them.
+pub fn base62(mut value: u64, width: usize) -> String {
+    const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut digits = vec![b'0'; width];
+    for slot in digits.iter_mut().rev() {
+        *slot = BASE62[(value % 62) as usize];
+        value /= 62;
+    }
+    String::from_utf8(digits).expect("base62 digits are ASCII")
+}
+
 /// Percent-encodes every byte that is not unreserved in a URL.
 pub fn percent_encode(text: &str) -> String {
     let mut out = String::new();
@@ -206,5 +217,15 @@ mod tests {
         assert_eq!(base64(b"pypi.org"), "cHlwaS5vcmc=");
         assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn base62_matches_known_values() {
+        assert_eq!(base62(0, 6), "000000");
+        assert_eq!(base62(61, 2), "0z");
+        assert_eq!(base62(62, 2), "10");
+        assert_eq!(base62(u64::from(u32::MAX), 6), "4gfFC3");
+        assert_eq!(base62(u64::from(crc32fast::hash(b"pypi.org")), 6), "48rjUJ");
+        assert_eq!(base62(62u64.pow(6) + 1, 6), "000001", "the lowest digits");
     }
 }

@@ -1,10 +1,10 @@
 //! The labeled benchmark from the command line.
 //!
 //! ```sh
-//! cargo run --release --example labeled -- generate target/labeled/repo --seed 1
-//! cargo run --release --example labeled -- generate target/labeled/held-out --seed 1 --grammar held-out
+//! cargo run --release -p leakhound-labeled -- generate target/labeled/repo --seed 1
+//! cargo run --release -p leakhound-labeled -- generate target/labeled/held-out --seed 1 --grammar held-out
 //! leakhound scan target/labeled/repo -f json --no-progress > leakhound.json
-//! cargo run --release --example labeled -- score --tool leakhound \
+//! cargo run --release -p leakhound-labeled -- score --tool leakhound \
 //!     target/labeled/repo.labels.jsonl leakhound.json
 //! ```
 //!
@@ -17,12 +17,11 @@
 //! misses and the false findings. Paths in the report are taken relative to
 //! the repository (`DIR`, from the labels' file name, or `--root`).
 
-#[path = "../benches/labeled/mod.rs"]
-mod labeled;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use leakhound_labeled as labeled;
 
 const USAGE: &str = "usage:
   labeled generate DIR [--seed N] [--grammar training|held-out]

@@ -14,6 +14,7 @@
 //! betterleaks and Kingfisher into [`Found`]s, and [`score()`] compares them
 //! with the labels: recall per unique secret and per location, precision
 //! per distinct finding location, the misses and the false findings.
+//! [`checks`] asserts that generated labels are well-formed, for tests.
 //!
 //! The secrets above follow the training grammar: the names, syntaxes and
 //! file kinds the rules were written against, so its figures say how well
@@ -43,11 +44,9 @@
 //! and [`score()`] reports the misses by each. The default grammar stays
 //! the training one, so existing figures do not change.
 //!
-//! Used by `examples/labeled.rs` (`labeled generate DIR [--seed N]
-//! [--grammar training|held-out]`, `labeled score`) and by
-//! `tests/labeled.rs`.
-
-#![allow(dead_code, unused_imports)]
+//! Used by the `labeled` binary of this crate (`labeled generate DIR
+//! [--seed N] [--grammar training|held-out]`, `labeled score`) and by
+//! leakhound's `tests/labeled.rs`.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Write};
@@ -55,6 +54,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub mod checks;
 mod generate;
 mod heldout;
 mod locate;

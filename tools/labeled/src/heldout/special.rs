@@ -49,10 +49,6 @@ fn next_token(g: &mut Gen) -> (&'static str, String) {
     }
 }
 
-fn hex_bytes(g: &mut Gen, n: usize) -> String {
-    g.rng.bytes(n).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// README, docs, lock files, public keys, sealed secrets: the first
 /// commit.
 pub fn base_files(g: &mut Gen, repo: &mut Repo) {

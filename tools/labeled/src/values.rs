@@ -4,11 +4,9 @@
 //! alphabet (and checksum where the format has one: GitHub, npm, PyPI,
 //! Atlassian, Grafana, age), never a real credential.
 
-use leakhound::rules::checksum::base62;
-
 use super::rng::{
-    ALNUM, BASE32, BECH32, DIGITS, HEX, HEX_UPPER, LETTERS, LOWER, LOWER_ALNUM, Rng, UPPER,
-    UPPER_ALNUM, URLSAFE, base64, base64url, wrap,
+    ALNUM, BASE32, DIGITS, HEX, LETTERS, LOWER, LOWER_ALNUM, Rng, UPPER, UPPER_ALNUM, URLSAFE,
+    base62, base64, base64url, wrap,
 };
 
 /// One secret as it is written into a file.

@@ -150,23 +150,6 @@ enum Host {
     Batch,
 }
 
-impl Host {
-    fn is_code(self) -> bool {
-        matches!(
-            self,
-            Host::Python
-                | Host::Js
-                | Host::Ts
-                | Host::Go
-                | Host::Java
-                | Host::Kotlin
-                | Host::CSharp
-                | Host::Ruby
-                | Host::Php
-        )
-    }
-}
-
 /// A value: a string literal, or code / a bare scalar.
 enum Val {
     Str(String),
@@ -2004,7 +1987,7 @@ fn special_files(g: &mut Gen, repo: &mut Repo) {
     g.positive("netrc-password", &b, HEAD, &b);
     repo.write(
         "ops/.netrc",
-        format!("machine api.acme.io\n  login deploy\n  password {a}\n\nmachine git.acme.io login ci password {b}\n"),
+        format!("machine api.acme.io\n  login deploy\n  password {a}\n\nmachine git.acme.io login ci password {b}\n"), // leakhound:allow (a template)
     );
 
     // .npmrc
