@@ -1,7 +1,7 @@
 //! `rules check`: every rule compiles, and its examples behave, through the
 //! same matcher a scan uses.
 
-use crate::matcher::Engine;
+use crate::matcher::{Engine, MIN_KEYWORD_LEN};
 use crate::rules::{Allowlist, Rule, RuleSet};
 
 /// Something wrong with a rule.
@@ -18,6 +18,34 @@ pub struct Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: rule '{}': {}", self.file, self.id, self.message)
+    }
+}
+
+/// What is wrong with how a rule is narrowed down before its regex runs:
+/// a rule without a keyword of [`MIN_KEYWORD_LEN`] characters or more runs
+/// on every byte of every input, which only a stated reason excuses.
+fn prefilter_problem(rule: &Rule) -> Option<String> {
+    let keywords = &rule.syntax.keywords;
+    let gated = !keywords.is_empty() && keywords.iter().all(|k| k.len() >= MIN_KEYWORD_LEN);
+    match (gated, &rule.syntax.unfiltered) {
+        (true, Some(_)) => {
+            Some("says why it is unfiltered but has keywords: remove `unfiltered`".to_owned())
+        }
+        (false, None) if keywords.is_empty() => Some(format!(
+            "has no keywords, so its regex runs on every byte of every input: give keywords \
+             (literals of {MIN_KEYWORD_LEN} characters or more, one of which is in every match) \
+             or say why none exists with `unfiltered: <reason>`"
+        )),
+        (false, None) => Some(format!(
+            "keyword {:?} is shorter than {MIN_KEYWORD_LEN} characters, which makes the rule run \
+             on every byte of every input: use longer keywords (a short one with each character \
+             that can follow it) or say why none exists with `unfiltered: <reason>`",
+            keywords
+                .iter()
+                .find(|k| k.len() < MIN_KEYWORD_LEN)
+                .map_or("", |k| k.as_str())
+        )),
+        _ => None,
     }
 }
 
@@ -42,6 +70,9 @@ pub fn check(set: &RuleSet, selected: impl Fn(&Rule) -> bool) -> Vec<Problem> {
         if let Err(e) = rule.compile() {
             problem(format!("regex does not compile: {e}"));
             continue;
+        }
+        if let Some(message) = prefilter_problem(rule) {
+            problem(message);
         }
         if rule.syntax.examples.is_empty() {
             problem("has no examples".to_owned());

@@ -24,8 +24,8 @@ fn builtin_rules_are_documented() {
             s.id
         );
         assert!(
-            !s.keywords.is_empty(),
-            "{}: no keywords, so it runs on every input",
+            !s.keywords.is_empty() || s.unfiltered.is_some(),
+            "{}: no keywords, so it runs on every input, and no reason why",
             s.id
         );
         assert!(!s.references.is_empty(), "{}: no references", s.id);
@@ -109,4 +109,32 @@ fn good_file() {
   negative_examples: ['demo_q1w2']
 "
     ));
+}
+
+#[test]
+fn a_rule_without_a_usable_keyword_must_say_why() {
+    let rule = |extra: &str| {
+        format!(
+            "rules:
+- id: demo-token
+  name: Demo token
+  regex: 'dm(?P<secret>[a-z0-9]{{12}})'
+{extra}  examples: ['dmq1w2e3r4t5y6']
+  negative_examples: ['dmq1w2']
+"
+        )
+    };
+    let none = check_file(&rule(""));
+    assert!(none.contains("has no keywords"), "{none}");
+    let short = check_file(&rule("  keywords: [dm]\n"));
+    assert!(
+        short.contains("keyword \"dm\" is shorter than 3"),
+        "{short}"
+    );
+    let excused = check_file(&rule("  unfiltered: 'dm is all the token has in common'\n"));
+    assert!(excused.contains("no problems"), "{excused}");
+    let both = check_file(&rule(
+        "  keywords: ['dmq']\n  unfiltered: 'no longer true'\n",
+    ));
+    assert!(both.contains("remove `unfiltered`"), "{both}");
 }

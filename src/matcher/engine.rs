@@ -11,8 +11,9 @@ use super::{KeywordHit, Matcher, regions};
 use crate::rules::{Allowlist, Rule, RuleSet};
 use crate::summary::stats::Stats;
 
-/// Keywords shorter than this do not gate their rule (see [`Engine::new`]).
-const MIN_KEYWORD_LEN: usize = 3;
+/// Keywords shorter than this do not gate their rule (see [`Engine::new`]);
+/// `rules check` asks a rule with one to say why (`unfiltered`).
+pub const MIN_KEYWORD_LEN: usize = 3;
 
 /// The shared, read-only part of matching.
 #[derive(Debug)]

@@ -36,9 +36,11 @@ use std::ops::Range;
 
 use super::regions::Regions;
 
-/// Blocks remembered, at most (about 40 bytes each with their keyword
-/// occurrences).
-pub const MAX_ENTRIES: usize = 1 << 21;
+/// Blocks remembered, at most: 7/8 of 2^15 per shard, the most a hash
+/// table of 2^15 buckets holds before it doubles (33 bytes a bucket: the
+/// memo's tables stay within 69 MiB; one more entry per shard would
+/// double them to 138 MiB).
+pub const MAX_ENTRIES: usize = SHARDS * (1 << 15) / 8 * 7;
 
 /// Inputs shorter than this are searched whole: cutting and hashing would
 /// cost more than it saves.

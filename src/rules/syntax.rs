@@ -87,6 +87,11 @@ pub struct RuleSyntax {
     /// match. The rule runs only on inputs that contain one of them.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Why the rule has no keyword of three characters or more, when none
+    /// occurs in every match: it then runs on every byte of every input,
+    /// and `rules check` asks for this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unfiltered: Option<String>,
     /// Minimum Shannon entropy of the secret in bits per byte.
     #[serde(default)]
     pub min_entropy: Option<f32>,

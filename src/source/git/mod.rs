@@ -105,10 +105,12 @@ impl Source for HistorySource {
             packs::read(repo, sink, rayon::current_num_threads(), &progress)
         };
         log::info!(
-            "read {} blobs and {} trees of the packs in {:.2?}",
+            "read {} blobs and {} trees of the packs ({} tree entries in a temporary file) in {:.2?}{}",
             packed.blobs.len(),
             packed.trees.len(),
-            started.elapsed()
+            packed.trees.spilled(),
+            started.elapsed(),
+            memory()
         );
         self.trees = packed.trees;
         self.history = history::enumerate(&local, &mut self.trees, &tips, sink, |n| {
@@ -126,11 +128,12 @@ impl Source for HistorySource {
             sink.skip(SkipReason::Allowlisted);
         }
         log::info!(
-            "walked {} commits, {} trees and {} blobs at {:.2?}",
+            "walked {} commits, {} trees and {} blobs at {:.2?}{}",
             history.commits.len(),
             history.trees.len(),
             history.blobs.len(),
-            started.elapsed()
+            started.elapsed(),
+            memory()
         );
         let order = pack_order(&local, history, options.all_objects, &packed)?;
         log::info!(
@@ -142,7 +145,7 @@ impl Source for HistorySource {
         let lacks_by_design = lacks_objects_by_design(&local);
         read_blobs(repo, &order, sink, &progress, lacks_by_design);
         progress.finish();
-        log::info!("scanned blobs at {:.2?}", started.elapsed());
+        log::info!("scanned blobs at {:.2?}{}", started.elapsed(), memory());
         Ok(Produced {
             commits: history.commits.len() as u64,
             earliest_per_path: !options.no_dedup,
@@ -163,9 +166,10 @@ impl Source for HistorySource {
         let history = &self.history;
         let appearances = provenance::appearances(&self.trees, &history.commits, blobs);
         log::info!(
-            "traced {} blobs with findings in {:.2?}",
+            "traced {} blobs with findings in {:.2?}{}",
             blobs.len(),
-            started.elapsed()
+            started.elapsed(),
+            memory()
         );
         let repo = self.repo.to_thread_local();
         let mut locator = Locator::new(&repo, history);
@@ -350,6 +354,28 @@ fn read_blob(
             unreadable(sink, &err);
             false
         }
+    }
+}
+
+/// The process's anonymous memory now and at its peak, for the stage logs
+/// (`-v`), where the system says (Linux); empty elsewhere.
+fn memory() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next()?.parse::<u64>().ok())
+    };
+    match (field("RssAnon:"), field("VmHWM:")) {
+        (Some(anon), Some(peak)) => format!(
+            " (anonymous memory {} MiB, peak resident {} MiB)",
+            anon / 1024,
+            peak / 1024
+        ),
+        _ => String::new(),
     }
 }
 

@@ -9,9 +9,18 @@
 //! first time the walk asks for them. A tree entry of a repository the size
 //! of rust-lang/cargo is read from memory in nanoseconds instead of being
 //! inflated from its pack (and its delta chain) each time.
+//!
+//! Memory stays bounded: past [`MEMORY_BUDGET`] of entries, each full chunk
+//! is written to an unnamed temporary file (in `TMPDIR`, removed by the
+//! system when the scan ends, however it ends) and read back from there.
+//! git/git's history holds 146 million tree entries (1.1 GiB); kept in
+//! memory they were most of the scan's memory. The file holds numbers
+//! only (indices of names and ids), never a name or a byte of content.
 
 use std::cmp::Ordering;
 use std::collections::HashMap as StdHashMap;
+use std::fs::File;
+use std::io::Write;
 
 use gix::ObjectId;
 use gix::bstr::BString;
@@ -54,7 +63,31 @@ impl Entry {
     fn name(&self) -> usize {
         (self.name_and_kind & ((1 << KIND_SHIFT) - 1)) as usize
     }
+
+    /// The entry as it is written to the spill file.
+    fn to_bytes(self) -> [u8; ENTRY_BYTES] {
+        let mut bytes = [0; ENTRY_BYTES];
+        bytes[..4].copy_from_slice(&self.name_and_kind.to_le_bytes());
+        bytes[4..].copy_from_slice(&self.object.to_le_bytes());
+        bytes
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Entry {
+        let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        Entry {
+            name_and_kind: word(0),
+            object: word(4),
+        }
+    }
 }
+
+/// Bytes of an entry in the spill file.
+const ENTRY_BYTES: usize = 8;
+
+/// Entries kept in memory before chunks go to the spill file: 32 MiB, so
+/// a history the size of rust-lang/cargo's (2.6 million entries, 21 MiB)
+/// never touches the disk.
+pub const MEMORY_BUDGET: usize = 32 << 20;
 
 /// Decoded trees, by id.
 ///
@@ -63,11 +96,20 @@ impl Entry {
 /// by id is needed. Entries live in fixed-size chunks: a history's trees
 /// hold millions of entries, and one growing vector would at times hold
 /// twice that (and, while it moves, three times).
-#[derive(Default)]
 pub struct TreeStore {
     /// Interned object id → where its entries are, if it is a tree kept.
     spans: Vec<Span>,
-    chunks: Vec<Vec<Entry>>,
+    chunks: Vec<Chunk>,
+    /// Chunks in memory may hold this many entries in all; full chunks
+    /// past it are spilled.
+    budget: usize,
+    /// Entries held by chunks in memory.
+    in_memory: usize,
+    /// The spill file, once there is one (`None` if it cannot be made:
+    /// then everything stays in memory).
+    spill: Option<Spill>,
+    /// Whether making or writing the spill file failed (said once).
+    spill_failed: bool,
     trees: usize,
     names: Vec<BString>,
     name_ids: StdHashMap<BString, u32>,
@@ -79,6 +121,27 @@ pub struct TreeStore {
 
 /// Entries per chunk (512 KiB); a tree with more gets a chunk of its own.
 const CHUNK: usize = 1 << 16;
+
+/// A chunk of entries, in memory or in the spill file.
+enum Chunk {
+    Memory(Vec<Entry>),
+    /// Entries written from byte `offset` of the spill file.
+    Spilled {
+        offset: u64,
+    },
+}
+
+/// The temporary file spilled chunks are written to.
+struct Spill {
+    file: File,
+    written: u64,
+}
+
+impl Default for TreeStore {
+    fn default() -> Self {
+        TreeStore::with_budget(MEMORY_BUDGET)
+    }
+}
 
 /// Where a kept tree's entries are: `chunks[chunk][start..start + len]`.
 #[derive(Clone, Copy)]
@@ -105,6 +168,24 @@ pub enum Missing {
 }
 
 impl TreeStore {
+    /// A store that keeps at most `bytes` of entries in memory.
+    pub fn with_budget(bytes: usize) -> Self {
+        TreeStore {
+            spans: Vec::new(),
+            chunks: Vec::new(),
+            budget: bytes / ENTRY_BYTES,
+            in_memory: 0,
+            spill: None,
+            spill_failed: false,
+            trees: 0,
+            names: Vec::new(),
+            name_ids: StdHashMap::new(),
+            ids: Vec::new(),
+            id_ids: HashMap::default(),
+            scratch: Vec::new(),
+        }
+    }
+
     /// Parses and keeps tree `id` (`data` is its content); a tree that does
     /// not parse is left out, and the error says why.
     pub fn insert(
@@ -145,20 +226,75 @@ impl TreeStore {
 
     /// Copies `entries` into a chunk with room for them.
     fn keep(&mut self, entries: &[Entry]) -> Span {
-        let fits = |chunk: &Vec<Entry>| chunk.len() + entries.len() <= chunk.capacity();
+        let fits = |chunk: &Chunk| match chunk {
+            Chunk::Memory(held) => held.len() + entries.len() <= held.capacity(),
+            Chunk::Spilled { .. } => false,
+        };
         if !self.chunks.last().is_some_and(fits) {
+            self.spill_last();
             self.chunks
-                .push(Vec::with_capacity(CHUNK.max(entries.len())));
+                .push(Chunk::Memory(Vec::with_capacity(CHUNK.max(entries.len()))));
         }
         let chunk = self.chunks.len() - 1;
-        let last = &mut self.chunks[chunk];
+        let Some(Chunk::Memory(last)) = self.chunks.last_mut() else {
+            unreachable!("the last chunk was just made in memory");
+        };
         let start = last.len();
         last.extend_from_slice(entries);
+        self.in_memory += entries.len();
         Span {
             chunk: index(chunk),
             start: index(start),
             len: index(entries.len()),
         }
+    }
+
+    /// Writes the last chunk (full) to the spill file if the chunks in
+    /// memory are over the budget. If the file cannot be made or written,
+    /// says so once and keeps everything in memory from then on.
+    fn spill_last(&mut self) {
+        if self.in_memory <= self.budget || self.spill_failed {
+            return;
+        }
+        let Some(Chunk::Memory(held)) = self.chunks.last() else {
+            return;
+        };
+        let mut bytes = Vec::with_capacity(held.len() * ENTRY_BYTES);
+        for entry in held {
+            bytes.extend_from_slice(&entry.to_bytes());
+        }
+        let len = held.len();
+        match self.write_spill(&bytes) {
+            Ok(offset) => {
+                self.in_memory -= len;
+                if let Some(last) = self.chunks.last_mut() {
+                    *last = Chunk::Spilled { offset };
+                }
+            }
+            Err(err) => {
+                log::warn!(
+                    "cannot write trees to a temporary file ({err}); keeping them in memory"
+                );
+                self.spill_failed = true;
+            }
+        }
+    }
+
+    /// Appends `bytes` to the spill file (made on first use); returns where.
+    fn write_spill(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
+        if self.spill.is_none() {
+            let file = tempfile::tempfile()?;
+            log::debug!(
+                "tree entries past {} MiB go to a temporary file",
+                self.budget * ENTRY_BYTES >> 20
+            );
+            self.spill = Some(Spill { file, written: 0 });
+        }
+        let spill = self.spill.as_mut().expect("made above");
+        spill.file.write_all(bytes)?;
+        let offset = spill.written;
+        spill.written += bytes.len() as u64;
+        Ok(offset)
     }
 
     /// Where the entries of interned object `id` are, if it is a tree kept.
@@ -205,28 +341,75 @@ impl TreeStore {
         buf: &mut Vec<u8>,
         out: &mut Vec<Entry>,
     ) -> Result<(), Missing> {
-        if self.kept(&id).is_none() {
-            let data = match repo.objects.try_find(&id, buf) {
-                Ok(Some(data)) => data,
-                Ok(None) => return Err(Missing::Absent),
-                Err(err) => return Err(Missing::Unreadable(err.to_string())),
-            };
-            self.insert(id, data.data, repo.object_hash())
-                .map_err(|err| Missing::Unreadable(format!("corrupt: {err}")))?;
+        if self.get(id, out) {
+            return Ok(());
         }
-        self.get(id, out);
-        Ok(())
+        let data = match repo.objects.try_find(&id, buf) {
+            Ok(Some(data)) => data,
+            Ok(None) => return Err(Missing::Absent),
+            Err(err) => return Err(Missing::Unreadable(err.to_string())),
+        };
+        let corrupt =
+            |err: gix::objs::decode::Error| Missing::Unreadable(format!("corrupt: {err}"));
+        if self.kept(&id).is_none() {
+            self.insert(id, data.data, repo.object_hash())
+                .map_err(corrupt)?;
+            if self.get(id, out) {
+                return Ok(());
+            }
+        }
+        // Kept, but its spilled entries cannot be read back: parse it again.
+        out.clear();
+        self.parse(data.data, repo.object_hash(), out)
+            .map_err(corrupt)
     }
 
-    /// Copies the entries of tree `id` into `out` (none if it is not kept).
+    /// Copies the entries of tree `id` into `out` (none if it is not kept,
+    /// or if its spilled entries cannot be read back: then the caller
+    /// reads the tree from the object database).
     pub fn get(&self, id: ObjectId, out: &mut Vec<Entry>) -> bool {
         out.clear();
         let Some(span) = self.kept(&id) else {
             return false;
         };
-        let start = span.start as usize;
-        out.extend_from_slice(&self.chunks[span.chunk as usize][start..start + span.len as usize]);
-        true
+        let (start, len) = (span.start as usize, span.len as usize);
+        match &self.chunks[span.chunk as usize] {
+            Chunk::Memory(held) => {
+                out.extend_from_slice(&held[start..start + len]);
+                true
+            }
+            Chunk::Spilled { offset } => {
+                let at = offset + (start * ENTRY_BYTES) as u64;
+                match self.read_spilled(at, len) {
+                    Ok(bytes) => {
+                        out.extend(bytes.chunks_exact(ENTRY_BYTES).map(Entry::from_bytes));
+                        true
+                    }
+                    Err(err) => {
+                        log::warn!("cannot read tree {id} back from the temporary file: {err}");
+                        false
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads `len` entries' bytes at byte `at` of the spill file.
+    fn read_spilled(&self, at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let spill = self
+            .spill
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("no spill file"))?;
+        let mut bytes = vec![0; len * ENTRY_BYTES];
+        read_exact_at(&spill.file, &mut bytes, at)?;
+        Ok(bytes)
+    }
+
+    /// Entries written to the spill file so far.
+    pub fn spilled(&self) -> u64 {
+        self.spill
+            .as_ref()
+            .map_or(0, |s| s.written / ENTRY_BYTES as u64)
     }
 
     /// The name of an entry.
@@ -259,6 +442,26 @@ impl TreeStore {
             next(x, a.kind()).cmp(&next(y, b.kind()))
         })
     }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn index(n: usize) -> u32 {
@@ -318,6 +521,39 @@ mod tests {
             !store.get(sha1.null(), &mut out),
             "an entry's id is not a tree kept"
         );
+    }
+
+    #[test]
+    fn trees_past_the_budget_are_spilled_and_read_back() {
+        let sha1 = gix::hash::Kind::Sha1;
+        // Room for about two chunks in memory.
+        let mut store = TreeStore::with_budget(2 * CHUNK * ENTRY_BYTES);
+        let mut kept = Vec::new();
+        let sizes = (0..1200)
+            .map(|i| 200 + i % 11)
+            .chain([CHUNK + 3])
+            .chain([5]);
+        for (n, size) in sizes.enumerate() {
+            let data = tree_bytes(&format!("s{n}-"), size);
+            let id = gix::objs::compute_hash(sha1, gix::object::Kind::Tree, &data).unwrap();
+            store.insert(id, &data, sha1).unwrap();
+            kept.push((id, data));
+        }
+        assert!(store.spilled() > 0, "some chunks were spilled");
+        assert!(
+            store.in_memory <= store.budget + CHUNK + 3,
+            "memory stays near the budget: {} entries",
+            store.in_memory
+        );
+        let in_memory = |c: &Chunk| matches!(c, Chunk::Memory(_));
+        assert!(store.chunks.iter().any(in_memory));
+        assert!(!store.chunks.iter().all(in_memory));
+        for (id, data) in &kept {
+            let expected: Vec<String> = gix::objs::TreeRefIter::from_bytes(data, sha1)
+                .map(|e| e.unwrap().filename.to_string())
+                .collect();
+            assert_eq!(names_of(&store, *id), expected);
+        }
     }
 
     #[test]
