@@ -286,7 +286,7 @@ impl TreeStore {
             let file = tempfile::tempfile()?;
             log::debug!(
                 "tree entries past {} MiB go to a temporary file",
-                self.budget * ENTRY_BYTES >> 20
+                (self.budget * ENTRY_BYTES) >> 20
             );
             self.spill = Some(Spill { file, written: 0 });
         }
