@@ -67,6 +67,10 @@ pub fn check(set: &RuleSet, selected: impl Fn(&Rule) -> bool) -> Vec<Problem> {
                 message,
             });
         };
+        if let Err(e) = rule.validate() {
+            problem(e.to_string());
+            continue;
+        }
         if let Err(e) = rule.compile() {
             problem(format!("regex does not compile: {e}"));
             continue;

@@ -270,8 +270,8 @@ mod tests {
     fn per_rule_allowlist() {
         let config = parse("rule_allowlists:\n  gitlab-pat:\n    paths: ['docs/**']\n").unwrap();
         let rule = config.rules.get("gitlab-pat").unwrap();
-        assert!(rule.allowlist.allows_path("docs/setup.md"));
-        assert!(!rule.allowlist.allows_path("src/main.rs"));
+        assert!(rule.allowlist().allows_path("docs/setup.md"));
+        assert!(!rule.allowlist().allows_path("src/main.rs"));
         let err = parse("rule_allowlists:\n  nope:\n    paths: []\n")
             .unwrap_err()
             .to_string();
@@ -301,8 +301,8 @@ mod tests {
         )
         .unwrap();
         let rule = config.rules.get("gitlab-pat").unwrap();
-        assert!(rule.allowlist.allows_path("docs/setup.md"));
-        assert!(rule.allowlist.allows_match(b"token: example"));
+        assert!(rule.allowlist().allows_path("docs/setup.md"));
+        assert!(rule.allowlist().allows_match(b"token: example"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! the global allowlist. Built once per scan; each thread makes its own
 //! [`Matcher`] from it.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -15,11 +16,45 @@ use crate::summary::stats::Stats;
 /// `rules check` asks a rule with one to say why (`unfiltered`).
 pub const MIN_KEYWORD_LEN: usize = 3;
 
+/// Bytes a scan searches for keywords before the DFA is built: a
+/// pre-commit hook's staged changes stay under it, a history is far over.
+const DFA_AFTER: u64 = 1 << 20;
+
+/// The automaton over `keywords` (none if there are none): of `kind`, or,
+/// if that cannot be built (too many keywords for a DFA), the one
+/// aho-corasick picks, which has no size limit in practice.
+fn build_automaton(keywords: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+    if keywords.is_empty() {
+        return None;
+    }
+    let build = |kind| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .kind(kind)
+            .match_kind(MatchKind::Standard)
+            .build(keywords)
+    };
+    build(Some(kind))
+        .or_else(|_| build(None))
+        .map_err(|e| log::error!("the keyword prefilter cannot be built: {e}"))
+        .ok()
+}
+
 /// The shared, read-only part of matching.
 #[derive(Debug)]
 pub struct Engine {
     pub(super) rules: Vec<Arc<Rule>>,
+    /// The keyword automaton as a contiguous NFA: cheap to build, used
+    /// until the scan has read [`DFA_AFTER`] bytes.
     pub(super) prefilter: Option<AhoCorasick>,
+    /// The same automaton as a full DFA (about three times the throughput,
+    /// but a third of a small scan's start-up to build): built once the
+    /// scan has read enough for it to pay off.
+    dfa: OnceLock<Option<AhoCorasick>>,
+    /// The keywords, lower-cased, for building the DFA.
+    keywords: Vec<String>,
+    /// Bytes searched for keywords so far, by all threads.
+    searched: AtomicU64,
     /// Keyword pattern id → rules that use it.
     pub(super) keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords: they run on every input.
@@ -58,32 +93,19 @@ impl Engine {
                 }
             }
         }
-        let prefilter = (!keywords.is_empty()).then(|| {
-            // A full DFA: about three times the throughput of the default
-            // NFA with a few hundred case-insensitive keywords, for a build
-            // time of about a millisecond.
-            let build = |kind| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .kind(kind)
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)
-            };
-            // Too many keywords for a DFA: the automaton aho-corasick picks
-            // (a contiguous NFA), which has no size limit in practice.
-            build(Some(AhoCorasickKind::DFA))
-                .or_else(|_| build(None))
-                .map_err(|e| log::error!("the keyword prefilter cannot be built: {e}"))
-                .ok()
-        });
-        let prefilter = prefilter.flatten();
+        // Both automata report the same occurrences in the same order, so
+        // which one searched an input changes nothing but the time taken.
+        let prefilter = build_automaton(&keywords, AhoCorasickKind::ContiguousNFA);
         let keywords_span_lines = keywords.iter().any(|k| k.contains('\n'));
         Engine {
             rules,
             prefilter,
+            dfa: OnceLock::new(),
+            searched: AtomicU64::new(0),
             keyword_rules,
             always,
             keywords_span_lines,
+            keywords,
             global,
             decode: true,
             stats: false,
@@ -118,14 +140,28 @@ impl Engine {
     /// without one are not matched: rules that run without keywords
     /// (a few whose keyword is one or two letters) see plain text only.
     pub fn has_keyword(&self, text: &[u8]) -> bool {
-        self.prefilter.as_ref().is_some_and(|p| p.is_match(text))
+        self.automaton(text.len()).is_some_and(|p| p.is_match(text))
+    }
+
+    /// The keyword automaton to search `len` more bytes with: the NFA for
+    /// a small scan, the DFA (built by the first thread to need it) past
+    /// [`DFA_AFTER`] bytes.
+    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        let before = self.searched.fetch_add(len as u64, Ordering::Relaxed);
+        if before + len as u64 <= DFA_AFTER {
+            return self.prefilter.as_ref();
+        }
+        self.dfa
+            .get_or_init(|| build_automaton(&self.keywords, AhoCorasickKind::DFA))
+            .as_ref()
+            .or(self.prefilter.as_ref())
     }
 
     /// Appends the occurrences of every keyword in `haystack` to `out`, as
     /// [`regions::Regions`]: overlapping occurrences of one keyword are one
     /// region, and their number is bounded.
     pub fn keyword_hits(&self, haystack: &[u8], out: &mut Vec<KeywordHit>) {
-        let Some(prefilter) = &self.prefilter else {
+        let Some(prefilter) = self.automaton(haystack.len()) else {
             return;
         };
         let mut regions = regions::Regions::new(out);

@@ -132,7 +132,7 @@ impl<'e> Matcher<'e> {
         };
         for hit in hits {
             for &rule in &self.engine.keyword_rules[hit.pattern as usize] {
-                let window = match self.engine.rules[rule].max_len {
+                let window = match self.engine.rules[rule].max_len() {
                     Some(max) => {
                         hit.start.saturating_sub(max)
                             ..hit.end.saturating_add(max).min(haystack.len())
@@ -195,7 +195,9 @@ impl<'e> Matcher<'e> {
                 regex.search_captures_with(cache, &input, caps);
                 let Some(m) = caps.get_match() else { break };
                 let next = if m.is_empty() { m.end() + 1 } else { m.end() };
-                if let Some(secret) = caps.get_group(rule.secret_group).filter(|s| !s.is_empty())
+                if let Some(secret) = caps
+                    .get_group(rule.secret_group())
+                    .filter(|s| !s.is_empty())
                     && let Some(verdict) = accepts(
                         rule,
                         &self.engine.global,
@@ -210,7 +212,7 @@ impl<'e> Matcher<'e> {
                         span: m.range(),
                         secret: secret.range(),
                         pair: rule
-                            .pair_group
+                            .pair_group()
                             .and_then(|g| caps.get_group(g))
                             .map(|s| s.range()),
                         confidence: if checksum_mismatch {
@@ -278,9 +280,9 @@ fn accepts(
         return None;
     }
     let allowed = is_placeholder(secret)
-        || rule.allowlist.allows_secret(secret)
+        || rule.allowlist().allows_secret(secret)
         || global.allows_secret(secret)
-        || rule.allowlist.allows_match(whole)
+        || rule.allowlist().allows_match(whole)
         || global.allows_match(whole);
     if allowed {
         return None;

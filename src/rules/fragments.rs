@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use super::builtin::BUILTIN_FILES;
+use super::builtin::{BUILTIN_FILES, BUILTIN_JSON};
 
 /// Fragments by name.
 pub type Fragments = BTreeMap<String, String>;
@@ -28,11 +28,17 @@ pub fn builtin() -> Result<&'static Fragments, String> {
     static PARSED: OnceLock<Result<Fragments, String>> = OnceLock::new();
     PARSED
         .get_or_init(|| {
-            let (_, text) = BUILTIN_FILES
-                .iter()
-                .find(|(name, _)| *name == FILE)
-                .ok_or_else(|| format!("{FILE} is not built in"))?;
-            let file: super::RuleFileSyntax = serde_norway::from_str(text)
+            let find = |table: &[(&str, &'static str)]| {
+                table
+                    .iter()
+                    .find(|(name, _)| *name == FILE)
+                    .map(|(_, text)| *text)
+                    .ok_or_else(|| format!("{FILE} is not built in"))
+            };
+            if let Ok(file) = serde_json::from_str::<super::RuleFileSyntax>(find(BUILTIN_JSON)?) {
+                return Ok(file.fragments);
+            }
+            let file: super::RuleFileSyntax = serde_norway::from_str(find(BUILTIN_FILES)?)
                 .map_err(|e| super::yaml_error(Path::new(FILE), &e).to_string())?;
             Ok(file.fragments)
         })

@@ -35,10 +35,12 @@ pub struct RuleSet {
 impl RuleSet {
     /// The built-in rules embedded from `patterns/`.
     pub fn builtin() -> Result<Self, RuleError> {
-        let mut set = RuleSet::default();
-        for (name, text) in BUILTIN_FILES {
-            set.extend(parse_file(Path::new(name), text)?)?;
+        let mut all = Vec::new();
+        for ((name, yaml), (_, json)) in BUILTIN_FILES.iter().zip(builtin::BUILTIN_JSON) {
+            all.extend(parse_builtin_file(Path::new(name), yaml, json)?);
         }
+        let mut set = RuleSet::default();
+        set.extend(all)?;
         Ok(set)
     }
 
@@ -88,9 +90,7 @@ impl RuleSet {
         merged.regexes.extend(extra.regexes.iter().cloned());
         merged.stopwords.extend(extra.stopwords.iter().cloned());
         merged.matches.extend(extra.matches.iter().cloned());
-        rule.allowlist = Allowlist::compile(&merged)?;
-        rule.syntax.allowlist = Some(merged);
-        Ok(())
+        rule.set_allowlist(merged)
     }
 
     /// Drops the rules with these ids; returns the ids that did not exist.
@@ -125,6 +125,24 @@ impl RuleSet {
     }
 }
 
+/// Parses the rules of one built-in file from its JSON form (`yaml` if
+/// there is none), leaving what their regexes say to first use (see
+/// [`Rule::from_trusted_syntax`]).
+fn parse_builtin_file(file: &Path, yaml: &str, json: &str) -> Result<Vec<Rule>, RuleError> {
+    let parsed: RuleFileSyntax = match serde_json::from_str(json) {
+        Ok(parsed) => parsed,
+        Err(_) => serde_norway::from_str(yaml).map_err(|e| yaml_error(file, &e))?,
+    };
+    parsed
+        .rules
+        .into_iter()
+        .map(|syntax| {
+            Rule::from_trusted_syntax(syntax, file, &parsed.fragments)
+                .map_err(|e| e.with_line(yaml))
+        })
+        .collect()
+}
+
 /// Parses and validates the rules of one YAML file.
 pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
     let parsed: RuleFileSyntax = serde_norway::from_str(text).map_err(|e| yaml_error(file, &e))?;
@@ -139,6 +157,20 @@ pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_built_in_rules_read_as_json_are_the_yaml() {
+        assert_eq!(BUILTIN_FILES.len(), builtin::BUILTIN_JSON.len());
+        for ((name, yaml), (json_name, json)) in BUILTIN_FILES.iter().zip(builtin::BUILTIN_JSON) {
+            assert_eq!(name, json_name);
+            let from_yaml: RuleFileSyntax = serde_norway::from_str(yaml).unwrap();
+            let from_json: RuleFileSyntax = serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("{name}: the build's JSON does not load: {e}"));
+            let value =
+                |f: &RuleFileSyntax| serde_json::to_value((&f.rules, &f.fragments)).unwrap();
+            assert_eq!(value(&from_yaml), value(&from_json), "{name}");
+        }
+    }
+
     use super::*;
 
     fn one(yaml: &str) -> Result<Vec<Rule>, RuleError> {
@@ -183,7 +215,7 @@ mod tests {
     #[test]
     fn finds_named_secret_group() {
         let rules = one("rules:\n- id: a\n  name: A\n  regex: '(x)(?P<secret>y)'\n").unwrap();
-        assert_eq!(rules[0].secret_group, 2);
+        assert_eq!(rules[0].secret_group(), 2);
     }
 
     #[test]
@@ -203,7 +235,7 @@ mod tests {
     #[test]
     fn falls_back_to_first_group() {
         let rules = one("rules:\n- id: a\n  name: A\n  regex: 'k(?:z)(y+)'\n").unwrap();
-        assert_eq!(rules[0].secret_group, 1);
+        assert_eq!(rules[0].secret_group(), 1);
     }
 
     #[test]
@@ -220,16 +252,16 @@ mod tests {
     fn max_len_bounds_an_unbounded_regex() {
         let rules =
             one("rules:\n- id: a\n  name: A\n  regex: 'k(x{4,})'\n  max_len: 90\n").unwrap();
-        assert_eq!(rules[0].max_len, Some(90));
+        assert_eq!(rules[0].max_len(), Some(90));
         let rules = one("rules:\n- id: a\n  name: A\n  regex: 'k(x{4,})'\n").unwrap();
-        assert_eq!(rules[0].max_len, None);
+        assert_eq!(rules[0].max_len(), None);
     }
 
     #[test]
     fn max_len_never_widens_a_bounded_regex() {
         let rules =
             one("rules:\n- id: a\n  name: A\n  regex: 'k(x{4,8})'\n  max_len: 90\n").unwrap();
-        assert_eq!(rules[0].max_len, Some(9));
+        assert_eq!(rules[0].max_len(), Some(9));
         let err = one("rules:\n- id: a\n  name: A\n  regex: 'k(x)'\n  max_len: 0\n").unwrap_err();
         assert!(
             err.to_string().contains("max_len must be at least 1"),

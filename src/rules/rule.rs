@@ -8,25 +8,32 @@ use super::fragments;
 use super::{Allowlist, Invalid, RotationSyntax, RuleError, RuleSyntax};
 
 /// A loaded rule: the syntax plus what is derived from it.
+///
+/// What is derived (groups, longest match, allowlist) is worked out when a
+/// rule is loaded from a configuration, so that a bad rule is an error at
+/// once, but only on first use for the built-in rules: `cargo test` and
+/// `rules check` validate those, and a scan of a few staged lines touches
+/// a handful of its rules, not all of them.
 #[derive(Clone, Debug)]
 pub struct Rule {
     /// The rule as written.
     pub syntax: RuleSyntax,
     /// The file it came from (`patterns/x.yml` for built-in rules).
     pub file: PathBuf,
-    /// Index of the `secret` capture group.
-    pub secret_group: usize,
-    /// Index of the `pair` capture group, if the regex has one: the other
-    /// half of a credential pair (an AWS access key ID), which a validation
-    /// check may need.
-    pub pair_group: Option<usize>,
-    /// Longest possible match in bytes, when the regex bounds it or the
-    /// rule gives `max_len`: a match containing a keyword lies within this
-    /// distance of it.
-    pub max_len: Option<usize>,
-    /// Compiled allowlist of the rule.
-    pub allowlist: Allowlist,
+    derived: OnceLock<Derived>,
     regex: OnceLock<Option<MetaRegex>>,
+}
+
+/// What a rule's regex and allowlist say, worked out once.
+#[derive(Clone, Debug, Default)]
+struct Derived {
+    secret_group: usize,
+    pair_group: Option<usize>,
+    max_len: Option<usize>,
+    allowlist: Allowlist,
+    /// False if the rule turned out invalid on first use: it then matches
+    /// nothing (said once), rather than fail a scan.
+    usable: bool,
 }
 
 /// The compiled form of a rule's regex.
@@ -38,6 +45,49 @@ impl Rule {
         &self.syntax.id
     }
 
+    /// Index of the `secret` capture group.
+    pub fn secret_group(&self) -> usize {
+        self.derived().secret_group
+    }
+
+    /// Index of the `pair` capture group, if the regex has one: the other
+    /// half of a credential pair (an AWS access key ID), which a validation
+    /// check may need.
+    pub fn pair_group(&self) -> Option<usize> {
+        self.derived().pair_group
+    }
+
+    /// Longest possible match in bytes, when the regex bounds it or the
+    /// rule gives `max_len`: a match containing a keyword lies within this
+    /// distance of it.
+    pub fn max_len(&self) -> Option<usize> {
+        self.derived().max_len
+    }
+
+    /// The rule's own allowlist, compiled.
+    pub fn allowlist(&self) -> &Allowlist {
+        &self.derived().allowlist
+    }
+
+    fn derived(&self) -> &Derived {
+        self.derived.get_or_init(|| {
+            derive(&self.syntax).unwrap_or_else(|e| {
+                log::error!("rule '{}' is not used: {e}", self.id());
+                Derived::default()
+            })
+        })
+    }
+
+    /// Works out what the rule's regex and allowlist say now, reporting
+    /// any error (built-in rules otherwise do it on first use).
+    pub fn validate(&self) -> Result<(), Invalid> {
+        if self.derived.get().is_none() {
+            let derived = derive(&self.syntax)?;
+            let _ = self.derived.set(derived);
+        }
+        Ok(())
+    }
+
     /// The compiled regex, built on first use; `None` if it cannot be.
     ///
     /// The pattern was validated when the rule was loaded, and a
@@ -45,6 +95,9 @@ impl Rule {
     /// says why one cannot be), so this is not expected to fail; if it ever
     /// did, the rule would match nothing and say so once, not panic.
     pub fn regex(&self) -> Option<&MetaRegex> {
+        if !self.derived().usable {
+            return None;
+        }
         self.regex
             .get_or_init(|| {
                 build_meta_regex(&self.syntax.regex)
@@ -105,30 +158,38 @@ impl Rule {
     /// Validates a rule read from `file`. Fragment references (`(?&name)`)
     /// are expanded with the file's `own` fragments, then the built-in ones.
     pub fn from_syntax(
+        syntax: RuleSyntax,
+        file: &Path,
+        own: &fragments::Fragments,
+    ) -> Result<Rule, RuleError> {
+        let rule = Rule::from_trusted_syntax(syntax, file, own)?;
+        rule.validate().map_err(|e| rule.error(e.to_string()))?;
+        Ok(rule)
+    }
+
+    /// [`Rule::from_syntax`] for a rule known to be valid (a built-in one):
+    /// only the cheap checks now, what its regex and allowlist say on first
+    /// use.
+    pub fn from_trusted_syntax(
         mut syntax: RuleSyntax,
         file: &Path,
         own: &fragments::Fragments,
     ) -> Result<Rule, RuleError> {
-        let id = syntax.id.clone();
         let fail = |message: String| RuleError::Rule {
             file: file.to_owned(),
             line: None,
-            id: id.clone(),
+            id: syntax.id.clone(),
             message,
         };
-        let invalid = |e: Invalid| fail(e.to_string());
-        validate_id(&syntax.id).map_err(invalid)?;
-        syntax.regex =
-            fragments::expand(&syntax.regex, own).map_err(|e| invalid(Invalid::Fragment(e)))?;
+        validate_id(&syntax.id).map_err(|e| fail(e.to_string()))?;
+        syntax.regex = fragments::expand(&syntax.regex, own)
+            .map_err(|e| fail(Invalid::Fragment(e).to_string()))?;
         if syntax.name.trim().is_empty() {
             return Err(fail("'name' is empty".to_owned()));
         }
-        let groups = groups(&syntax.regex).map_err(invalid)?;
-        let max_len = match (syntax.max_len, groups.max_len) {
-            (Some(0), _) => return Err(fail("max_len must be at least 1".to_owned())),
-            (Some(given), Some(bound)) => Some(given.min(bound)),
-            (given, bound) => given.or(bound),
-        };
+        if syntax.max_len == Some(0) {
+            return Err(fail("max_len must be at least 1".to_owned()));
+        }
         if let Some(k) = syntax.keywords.iter().find(|k| k.trim().is_empty()) {
             return Err(fail(format!("keyword {k:?} is empty")));
         }
@@ -140,25 +201,54 @@ impl Rule {
             )));
         }
         if let Some(rotation) = &syntax.rotation {
-            validate_rotation(rotation).map_err(invalid)?;
-        }
-        let allowlist =
-            Allowlist::compile(&syntax.allowlist.clone().unwrap_or_default()).map_err(invalid)?;
-        if let Some(check) = &syntax.validation {
-            check
-                .check(groups.pair.is_some())
-                .map_err(|e| invalid(Invalid::Validation(e)))?;
+            validate_rotation(rotation).map_err(|e| fail(e.to_string()))?;
         }
         Ok(Rule {
             syntax,
             file: file.to_owned(),
-            secret_group: groups.secret,
-            pair_group: groups.pair,
-            max_len,
-            allowlist,
+            derived: OnceLock::new(),
             regex: OnceLock::new(),
         })
     }
+
+    /// Changes the rule's allowlist (checked now).
+    pub fn set_allowlist(&mut self, allowlist: super::AllowlistSyntax) -> Result<(), Invalid> {
+        Allowlist::compile(&allowlist)?;
+        self.syntax.allowlist = Some(allowlist);
+        self.derived = OnceLock::new();
+        Ok(())
+    }
+
+    fn error(&self, message: String) -> RuleError {
+        RuleError::Rule {
+            file: self.file.clone(),
+            line: None,
+            id: self.syntax.id.clone(),
+            message,
+        }
+    }
+}
+
+/// Works out what a rule's (expanded) regex and allowlist say.
+fn derive(syntax: &RuleSyntax) -> Result<Derived, Invalid> {
+    let groups = groups(&syntax.regex)?;
+    let max_len = match (syntax.max_len, groups.max_len) {
+        (Some(given), Some(bound)) => Some(given.min(bound)),
+        (given, bound) => given.or(bound),
+    };
+    let allowlist = Allowlist::compile(&syntax.allowlist.clone().unwrap_or_default())?;
+    if let Some(check) = &syntax.validation {
+        check
+            .check(groups.pair.is_some())
+            .map_err(Invalid::Validation)?;
+    }
+    Ok(Derived {
+        secret_group: groups.secret,
+        pair_group: groups.pair,
+        max_len,
+        allowlist,
+        usable: true,
+    })
 }
 
 fn validate_rotation(rotation: &RotationSyntax) -> Result<(), Invalid> {

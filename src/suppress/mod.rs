@@ -47,7 +47,7 @@ impl Suppression {
 
     /// Whether `rule`'s matches at `relative` are ignored.
     pub fn allows_path(&self, rule: &Rule, relative: &str) -> bool {
-        rule.allowlist.allows_path(relative) || self.allows_file(relative)
+        rule.allowlist().allows_path(relative) || self.allows_file(relative)
     }
 
     /// Whether a location fingerprint is listed to be ignored.
