@@ -20,10 +20,9 @@ mod changes;
 mod history;
 mod open;
 mod packs;
+mod progress;
 mod provenance;
 mod trees;
-
-use std::io::IsTerminal;
 
 use anyhow::Context;
 use gix::ObjectId;
@@ -40,6 +39,7 @@ pub use changes::Changes;
 pub use history::History;
 use open::with_pack_cache;
 pub use open::{discover, lacks_objects_by_design, open, project_root};
+use progress::Progress;
 use trees::TreeStore;
 
 /// Options of a history scan.
@@ -95,7 +95,6 @@ impl Source for HistorySource {
         {
             log::warn!("the repository has no commits: nothing to scan");
         }
-        progress.blobs(None);
         let repo = &self.repo;
         // The pass over the packs parses every tree it decodes, so the walk
         // after it reads its trees from memory.
@@ -141,7 +140,7 @@ impl Source for HistorySource {
             order.len(),
             started.elapsed()
         );
-        progress.blobs(Some(order.len() as u64));
+        progress.blobs(order.len() as u64);
         let lacks_by_design = lacks_objects_by_design(&local);
         read_blobs(repo, &order, sink, &progress, lacks_by_design);
         progress.finish();
@@ -444,69 +443,5 @@ impl<'r> Locator<'r> {
         };
         self.commits.insert(index, info.clone());
         Some(info)
-    }
-}
-
-/// The progress bar on stderr (hidden unless asked for and on a terminal).
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    bytes: std::sync::atomic::AtomicU64,
-}
-
-impl Progress {
-    fn new(wanted: bool) -> Self {
-        let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message("walking history");
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        });
-        Progress {
-            bar,
-            bytes: std::sync::atomic::AtomicU64::new(0),
-        }
-    }
-
-    fn commits(&self, n: usize) {
-        if let Some(bar) = &self.bar
-            && n.is_multiple_of(1024)
-        {
-            bar.set_message(format!("walking history: {n} commits"));
-        }
-    }
-
-    /// Switches to counting blobs, out of `total` if known.
-    fn blobs(&self, total: Option<u64>) {
-        if let Some(bar) = &self.bar {
-            let template = match total {
-                Some(_) => "{spinner} scanning blobs {bar:30} {human_pos}/{human_len} ({msg})",
-                None => "{spinner} scanning blobs: {human_pos} ({msg})",
-            };
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(template).expect("valid progress template"),
-            );
-            if let Some(total) = total {
-                bar.set_length(total);
-            }
-            bar.set_position(0);
-            bar.set_message("0 B");
-        }
-    }
-
-    fn scanned(&self, blobs: u64, bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(blobs);
-            let total = self
-                .bytes
-                .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed)
-                + bytes;
-            bar.set_message(indicatif::HumanBytes(total).to_string());
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
     }
 }

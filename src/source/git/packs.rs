@@ -45,14 +45,22 @@ pub fn read(
 ) -> Read {
     let mut read = Read::default();
     let hash = repo.to_thread_local().object_hash();
-    for index in pack_indices(&repo.objects_dir().join("pack")) {
-        let bundle = match pack::Bundle::at(&index, hash) {
-            Ok(bundle) => bundle,
+    let bundles: Vec<(PathBuf, pack::Bundle)> = pack_indices(&repo.objects_dir().join("pack"))
+        .into_iter()
+        .filter_map(|index| match pack::Bundle::at(&index, hash) {
+            Ok(bundle) => Some((index, bundle)),
             Err(err) => {
                 log::info!("{}: read object by object: {err}", index.display());
-                continue;
+                None
             }
-        };
+        })
+        .collect();
+    let objects = bundles
+        .iter()
+        .map(|(_, b)| u64::from(b.index.num_objects()))
+        .sum();
+    progress.packs(objects);
+    for (index, bundle) in bundles {
         if let Some(size) = largest_base(&bundle).filter(|&s| s > sink.max_size()) {
             log::info!(
                 "{}: holds an object of {size} bytes, over --max-file-size: read object by object",
@@ -184,6 +192,8 @@ impl Drop for Worker<'_> {
 impl Worker<'_> {
     /// Hands `data` over if it is a blob; keeps it if it is a tree.
     fn object(&mut self, kind: gix::object::Kind, data: &[u8], id: ObjectId) {
+        let blob = kind == gix::object::Kind::Blob;
+        self.progress.object(blob.then_some(data.len() as u64));
         if kind == gix::object::Kind::Tree {
             let mut trees = self.trees.lock().unwrap_or_else(|e| e.into_inner());
             // A tree that does not parse is left out: the walk reads it
@@ -202,7 +212,6 @@ impl Worker<'_> {
             blob: Some(id),
             base: None,
         });
-        self.progress.scanned(1, data.len() as u64);
         self.done.push(id);
     }
 }
