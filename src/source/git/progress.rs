@@ -58,7 +58,11 @@ impl Progress {
             Some(n) => self.bytes.fetch_add(n, Ordering::Relaxed) + n,
             None => self.bytes.load(Ordering::Relaxed),
         };
-        if self.objects.fetch_add(1, Ordering::Relaxed) % BYTES_EVERY == 0 {
+        if self
+            .objects
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(BYTES_EVERY)
+        {
             bar.set_message(HumanBytes(total).to_string());
         }
     }
