@@ -85,5 +85,6 @@ pub mod scan;
 pub mod source;
 pub mod summary;
 pub mod suppress;
+pub mod targets;
 pub mod text;
 pub mod validate;

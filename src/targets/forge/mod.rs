@@ -1,0 +1,1 @@
+//! Listing an organisation's repositories through a forge's REST API.
