@@ -78,6 +78,7 @@ pub mod entropy;
 pub mod finding;
 pub mod import;
 pub mod matcher;
+pub mod merge;
 pub mod output;
 pub mod report;
 pub mod rules;

@@ -12,5 +12,6 @@ mod labeled;
 mod reports;
 mod rules;
 mod selfscan;
+mod targets;
 mod trust;
 mod validate;

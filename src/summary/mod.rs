@@ -153,6 +153,10 @@ pub struct Summary {
     /// an organisation): how many this run had.
     #[serde(skip_serializing_if = "is_zero")]
     pub targets: u64,
+    /// The part of a sharded scan this is (`--shard`): `K/N by targets`
+    /// or `K/N by blobs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
     /// Those that could not be scanned, or not in full, and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub failed_targets: Vec<TargetFailure>,

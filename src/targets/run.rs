@@ -120,6 +120,13 @@ pub fn run(
     let mut outcome = merged.finish();
     outcome.summary.targets = targets.len() as u64;
     outcome.summary.failed_targets = failures.clone();
+    outcome.summary.shard = options.shard.map(|(shard, by)| {
+        let by = match by {
+            ShardBy::Targets => "targets",
+            ShardBy::Blobs => "blobs",
+        };
+        format!("{shard} by {by}")
+    });
     TargetsOutcome {
         outcome,
         targets: targets.len(),
