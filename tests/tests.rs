@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod explain;
+mod forges;
 mod git;
 mod html;
 mod import;
