@@ -48,6 +48,7 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let started_at = std::time::SystemTime::now();
+    crate::signals::clean_up_on_interrupt();
     if args.staged || args.range.is_some() {
         anyhow::bail!(
             "--staged and --range scan one repository: give one path, without --targets-from, \

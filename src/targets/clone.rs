@@ -6,15 +6,36 @@
 //! shows them: every error names the URL with its user information masked
 //! and has that user information cut out.
 
+use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::anyhow;
 
 use super::{mask_url, scp_like, url_userinfo};
 
+/// The clones not yet removed, for [`abandon`].
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
 /// A clone being scanned: removed when dropped.
 pub struct Clone {
     dir: tempfile::TempDir,
+}
+
+impl Drop for Clone {
+    fn drop(&mut self) {
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        pending.retain(|p| p != self.dir.path());
+    }
+}
+
+/// Removes the clones of this process not yet removed: for a signal
+/// handler, before the process ends.
+pub fn abandon() {
+    let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    for dir in pending.iter() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 impl Clone {
@@ -33,6 +54,11 @@ pub fn clone_bare(url: &str) -> anyhow::Result<Clone> {
         .prefix("leakhound-clone-")
         .tempdir()
         .map_err(|e| anyhow!("cannot clone {shown}: cannot create a temporary directory: {e}"))?;
+    PENDING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(dir.path().to_owned());
+    let dir = Clone { dir };
     let clean = |e: &dyn std::fmt::Display| {
         let mut text = e.to_string();
         if let Some(userinfo) = url_userinfo(url) {
@@ -48,7 +74,7 @@ pub fn clone_bare(url: &str) -> anyhow::Result<Clone> {
     prepare
         .fetch_only(gix::progress::Discard, &interrupt)
         .map_err(|e| clean(&e))?;
-    Ok(Clone { dir })
+    Ok(dir)
 }
 
 /// Refuses a URL this build cannot fetch, saying what to do instead.
