@@ -113,6 +113,25 @@ fn human_csv_and_sarif_name_the_repository() {
     assert!(csv.starts_with("repository,id,rule,"), "{csv}");
     assert!(csv.lines().any(|l| l.starts_with("c,")), "{csv}");
 
+    let out = cmd(parent.path())
+        .args(["a", "c", "-f", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        html.contains("<th scope=\"col\">Repository</th>"),
+        "a Repository column"
+    );
+    assert!(
+        html.contains("<td class=\"repository\"><code>c</code></td>"),
+        "{html}"
+    );
+    let out = cmd(&parent.path().join("a"))
+        .args(["-f", "html"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Repository"));
+
     let (_, sarif) = run_json(cmd(parent.path()).args(["a", "c", "-f", "sarif"]));
     assert!(
         crate::util::sarif_errors(&sarif).is_empty(),
@@ -237,6 +256,22 @@ fn credentials_in_a_url_are_never_shown() {
             "{all}"
         );
     }
+}
+
+#[test]
+fn no_progress_bars_when_stderr_is_not_a_terminal() {
+    let parent = three();
+    let mut scan = crate::util::leakhound();
+    scan.current_dir(parent.path())
+        .args(["scan", "a", "b", "c"]);
+    let out = scan.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\x1b'),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "only the summary: {stderr}");
+    assert!(stderr.contains("leakhound: 3 targets: "), "{stderr}");
 }
 
 #[test]
