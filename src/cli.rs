@@ -58,7 +58,8 @@ pub enum Command {
     ///
     /// Exit status: 0 no findings, 1 findings, 2 error, or a git object the
     /// scan needed could not be read (a damaged repository; the report is
-    /// still written). Objects a shallow or partial clone lacks by design
+    /// still written), or one of several targets could not be scanned (the
+    /// report of the others is still written). Objects a shallow or partial clone lacks by design
     /// are counted and named but do not change the status.
     Scan(ScanArgs),
     /// List or check rules.

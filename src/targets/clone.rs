@@ -49,11 +49,11 @@ impl Clone {
 /// temporary directory.
 pub fn clone_bare(url: &str) -> anyhow::Result<Clone> {
     let shown = mask_url(url);
-    check_scheme(url, &shown)?;
+    check_scheme(url)?;
     let dir = tempfile::Builder::new()
         .prefix("leakhound-clone-")
         .tempdir()
-        .map_err(|e| anyhow!("cannot clone {shown}: cannot create a temporary directory: {e}"))?;
+        .map_err(|e| anyhow!("cannot clone: cannot create a temporary directory: {e}"))?;
     PENDING
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -64,7 +64,7 @@ pub fn clone_bare(url: &str) -> anyhow::Result<Clone> {
         if let Some(userinfo) = url_userinfo(url) {
             text = text.replace(url, &shown).replace(userinfo, "***");
         }
-        anyhow!("cannot clone {shown}: {text}")
+        anyhow!("cannot clone: {text}")
     };
     let prepare = gix::prepare_clone_bare(url, dir.path()).map_err(|e| clean(&e))?;
     let mut prepare = prepare.configure_remote(|remote| {
@@ -78,12 +78,12 @@ pub fn clone_bare(url: &str) -> anyhow::Result<Clone> {
 }
 
 /// Refuses a URL this build cannot fetch, saying what to do instead.
-fn check_scheme(url: &str, shown: &str) -> anyhow::Result<()> {
+fn check_scheme(url: &str) -> anyhow::Result<()> {
     let lower = url.to_ascii_lowercase();
     let http = lower.starts_with("https://") || lower.starts_with("http://");
     if http && !cfg!(feature = "https") {
         return Err(anyhow!(
-            "cannot clone {shown}: this leakhound was built without the `https` feature; \
+            "cannot clone: this leakhound was built without the `https` feature; \
              clone it yourself (git clone --mirror) and give the path, or use an ssh:// URL"
         ));
     }
@@ -93,7 +93,7 @@ fn check_scheme(url: &str, shown: &str) -> anyhow::Result<()> {
         || scp_like(url).is_some();
     if !known {
         return Err(anyhow!(
-            "cannot clone {shown}: not a git URL (use https://, ssh://, git://, file:// or user@host:path)"
+            "cannot clone: not a git URL (use https://, ssh://, git://, file:// or user@host:path)"
         ));
     }
     Ok(())

@@ -5,7 +5,7 @@
 //!
 //! [`Target`] parses and names a target (a URL's credentials masked in
 //! every name); [`clone`] fetches a URL into a temporary bare repository;
-//! [`run`] scans them one after the other, goes on past a target that
+//! [`run()`] scans them one after the other, goes on past a target that
 //! fails, and merges the outcomes.
 
 pub mod clone;
