@@ -79,15 +79,10 @@ pub fn run(
         });
         match result {
             Ok(outcome) => {
-                let unread = outcome.summary.unread_objects;
-                if unread > 0 {
+                if outcome.summary.unread_objects > 0 {
                     failures.push(Failure {
                         target: name.clone(),
-                        error: format!(
-                            "incomplete: {unread} git object{} could not be read ({}); `git fsck` tells what is damaged",
-                            if unread == 1 { "" } else { "s" },
-                            outcome.summary.unread_object_ids.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
-                        ),
+                        error: incomplete(&outcome.summary),
                     });
                 }
                 if let Some(narrowing) = &outcome.summary.repository_config {
@@ -120,9 +115,12 @@ pub fn run(
     let mut outcome = merged.finish();
     outcome.summary.targets = targets.len() as u64;
     outcome.summary.failed_targets = failures.clone();
+    // `merge` keeps the earliest version per path of the parts of a scan
+    // by blobs, as the scan does, unless the scan kept every version.
     outcome.summary.shard = options.shard.map(|(shard, by)| {
         let by = match by {
             ShardBy::Targets => "targets",
+            ShardBy::Blobs if base.no_dedup => "blobs, every version",
             ShardBy::Blobs => "blobs",
         };
         format!("{shard} by {by}")
@@ -133,6 +131,22 @@ pub fn run(
         failures,
         engine,
     }
+}
+
+/// Why a target whose scan could not read some objects failed.
+fn incomplete(summary: &Summary) -> String {
+    let unread = summary.unread_objects;
+    let shown: Vec<&str> = summary
+        .unread_object_ids
+        .iter()
+        .take(3)
+        .map(String::as_str)
+        .collect();
+    format!(
+        "incomplete: {unread} git object{} could not be read ({}); `git fsck` tells what is damaged",
+        if unread == 1 { "" } else { "s" },
+        shown.join(", ")
+    )
 }
 
 /// Plans and runs the scan of one target, cloning it first if it is a URL
