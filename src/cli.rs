@@ -58,7 +58,8 @@ pub enum Command {
     ///
     /// Exit status: 0 no findings, 1 findings, 2 error, or a git object the
     /// scan needed could not be read (a damaged repository; the report is
-    /// still written). Objects a shallow or partial clone lacks by design
+    /// still written), or one of several targets could not be scanned (the
+    /// report of the others is still written). Objects a shallow or partial clone lacks by design
     /// are counted and named but do not change the status.
     Scan(ScanArgs),
     /// List or check rules.
@@ -107,6 +108,35 @@ pub enum Command {
     /// nothing to import), 2 error.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Merge JSON or JSON Lines reports (of shards, or of separate runs)
+    /// into one: findings by id, their locations deduplicated, sorted, the
+    /// summaries added up.
+    ///
+    /// Exit status: 0 no findings, 1 findings, 2 error (a report that
+    /// cannot be read, or one that says a target failed).
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The reports (`scan -f json` or `-f jsonl`).
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Output format: json or jsonl.
+    #[arg(short, long, value_enum, default_value_t = MergeFormat::Json)]
+    pub format: MergeFormat,
+    /// Write the merged report to FILE (created owner-only) instead of
+    /// stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MergeFormat {
+    /// One JSON document: findings and the summaries added up.
+    Json,
+    /// One JSON finding per line.
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -261,10 +291,16 @@ impl BaselineArgs {
 
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// What to scan: a git repository, a directory, a file, or `-` for
-    /// standard input. Several paths are scanned as files.
-    #[arg(default_value = ".", value_name = "PATH")]
+    /// What to scan: a git repository, a directory, a file, `-` for
+    /// standard input, or a git URL (https://, ssh://, git://, file://,
+    /// user@host:path; cloned bare into a temporary directory). Several
+    /// files or directories are scanned as files; several targets of which
+    /// one is a repository or a URL are scanned one by one, each location
+    /// naming its repository (see docs/many-repositories.md).
+    #[arg(default_value = ".", value_name = "TARGET")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub targets: TargetArgs,
     /// Treat PATH as plain files even if it is (or is inside) a git
     /// repository.
     #[arg(long)]
@@ -329,6 +365,76 @@ pub struct CommonArgs {
     /// Number of threads, 1 to 256 [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
+}
+
+/// Many targets: lists, organisations, shards.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Many targets")]
+pub struct TargetArgs {
+    /// Also scan the targets listed in FILE, one a line (`#` starts a
+    /// comment line); `-` reads them from standard input.
+    #[arg(long, value_name = "FILE")]
+    pub targets_from: Option<PathBuf>,
+    /// Scan only part K of N (1 <= K <= N): N runs with K = 1..N scan
+    /// everything exactly once; `leakhound merge` joins their reports.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<leakhound::scan::Shard>,
+    /// What --shard splits: whole targets by name, or every target's
+    /// blobs by id (for one very large repository) [default: targets, or
+    /// blobs when there is one target].
+    #[arg(long, value_enum, value_name = "WHAT", requires = "shard")]
+    pub shard_by: Option<ShardByArg>,
+    /// Scan every repository of this GitHub organisation (repeatable;
+    /// token from GITHUB_TOKEN).
+    #[arg(long, value_name = "ORG")]
+    pub github_org: Vec<String>,
+    /// Scan every repository this GitHub user owns (repeatable).
+    #[arg(long, value_name = "USER")]
+    pub github_user: Vec<String>,
+    /// Scan every repository of this GitLab group and its subgroups
+    /// (repeatable; token from GITLAB_TOKEN).
+    #[arg(long, value_name = "GROUP")]
+    pub gitlab_group: Vec<String>,
+    /// The GitHub API, for GitHub Enterprise Server.
+    #[arg(long, value_name = "URL", default_value = "https://api.github.com")]
+    pub github_api_url: String,
+    /// The GitLab API, for a self-hosted GitLab.
+    #[arg(long, value_name = "URL", default_value = "https://gitlab.com/api/v4")]
+    pub gitlab_api_url: String,
+    /// With --github-org, --github-user, --gitlab-group: also scan forks.
+    #[arg(long)]
+    pub include_forks: bool,
+    /// With --github-org, --github-user, --gitlab-group: leave out
+    /// archived repositories.
+    #[arg(long)]
+    pub exclude_archived: bool,
+    /// With --github-org, --github-user, --gitlab-group: clone over ssh
+    /// instead of https.
+    #[arg(long)]
+    pub clone_ssh: bool,
+    /// Longest wait for an API's rate limit to reset, in seconds; a
+    /// longer one is an error.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub rate_limit_wait: u64,
+}
+
+impl TargetArgs {
+    /// Whether an organisation is to be listed.
+    pub fn forges(&self) -> bool {
+        !self.github_org.is_empty() || !self.github_user.is_empty() || !self.gitlab_group.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShardByArg {
+    /// Whole targets, by a hash of their name.
+    Targets,
+    /// Every target's blobs, by id.
+    Blobs,
+}
+
+fn parse_shard(text: &str) -> Result<leakhound::scan::Shard, String> {
+    leakhound::scan::Shard::parse(text)
 }
 
 #[derive(Debug, Subcommand)]

@@ -47,6 +47,12 @@
 //!   report.
 //! - [`Rule`](rules::Rule) and [`RuleSet`](rules::RuleSet): rules are
 //!   data, read from `patterns/*.yml` and configuration files.
+//! - [`targets::Target`]: one of several targets of a run (a path, or a
+//!   git URL cloned for the scan); [`targets::run()`] scans each as a plan
+//!   of its own and merges the outcomes, every
+//!   [`Location`](finding::Location) naming its `repository`.
+//! - [`Shard`](scan::Shard): part K of N of a scan, by target name or by
+//!   blob id; [`merge`] joins the reports of the parts.
 //!
 //! # Layers
 //!
@@ -54,8 +60,9 @@
 //! [`entropy`], [`decode`], then [`rules`], then [`summary`] and
 //! [`classify`], then [`finding`]. Above them: [`matcher`], [`config`],
 //! [`suppress`], [`source`]; then [`check`] and [`validate`]; then
-//! [`scan`], which runs the others; then [`report`] and [`import`]. The
-//! binary (command line, terminal, exit codes) sits on top.
+//! [`scan`], which runs the others; then [`targets`] (a scan per target);
+//! then [`report`], [`import`] and [`merge`]. The binary (command line,
+//! terminal, exit codes) sits on top.
 //!
 //! ```
 //! use leakhound::{matcher::Engine, rules::{Allowlist, RuleSet}, scan::{ChunkScanner, Origin}};
@@ -78,6 +85,7 @@ pub mod entropy;
 pub mod finding;
 pub mod import;
 pub mod matcher;
+pub mod merge;
 pub mod output;
 pub mod report;
 pub mod rules;
@@ -85,5 +93,6 @@ pub mod scan;
 pub mod source;
 pub mod summary;
 pub mod suppress;
+pub mod targets;
 pub mod text;
 pub mod validate;

@@ -44,6 +44,26 @@ impl PrivateFile {
                 "it is a directory",
             ));
         }
+        // A device or a pipe (`-o /dev/null`) would be replaced by the
+        // rename: a regular file where the device was, for every process.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            let special = std::fs::symlink_metadata(target).is_ok_and(|m| {
+                let kind = m.file_type();
+                kind.is_char_device()
+                    || kind.is_block_device()
+                    || kind.is_fifo()
+                    || kind.is_socket()
+            });
+            if special {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "it is a device, a pipe or a socket, which a report would replace \
+                     (leave -o out to write the report to stdout, and redirect that)",
+                ));
+            }
+        }
         let name = target
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
@@ -175,6 +195,18 @@ mod tests {
         drop(dropped);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_replaces_a_device() {
+        let err = PrivateFile::create(Path::new("/dev/null"))
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains("a device"), "{err}");
+        let meta = std::fs::symlink_metadata("/dev/null").unwrap();
+        use std::os::unix::fs::FileTypeExt;
+        assert!(meta.file_type().is_char_device());
     }
 
     #[test]

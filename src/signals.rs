@@ -1,5 +1,6 @@
-//! SIGINT and SIGTERM while a file is being written: the pending temporary
-//! files are deleted before the process ends (exit 130 or 143), so an
+//! SIGINT and SIGTERM while a file is being written or a target cloned:
+//! the pending temporary files and clones are deleted before the process
+//! ends (exit 130 or 143), so an
 //! interrupted run leaves each target as it was (see
 //! [`leakhound::output`]).
 
@@ -21,6 +22,7 @@ pub fn clean_up_on_interrupt() {
         std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 leakhound::output::abandon_pending();
+                leakhound::targets::clone::abandon();
                 std::process::exit(128 + signal);
             }
         });

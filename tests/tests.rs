@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod explain;
+mod forges;
 mod git;
 mod html;
 mod import;
@@ -12,5 +13,6 @@ mod labeled;
 mod reports;
 mod rules;
 mod selfscan;
+mod targets;
 mod trust;
 mod validate;

@@ -1,11 +1,14 @@
 //! One module per subcommand.
 
 mod explain;
+mod forges;
 mod hook;
 mod import;
 mod man;
+mod merge;
 mod rules;
 mod scan;
+mod targets;
 
 use std::process::ExitCode;
 
@@ -28,5 +31,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Completions { shell } => man::completions(*shell),
         Command::Man => man::man(),
         Command::Import(command) => import::run(&cli.global, command),
+        Command::Merge(args) => merge::run(args),
     }
 }

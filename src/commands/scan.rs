@@ -36,6 +36,9 @@ fn run_with(
     args: &CommonArgs,
     report: Option<&ScanArgs>,
 ) -> anyhow::Result<ExitCode> {
+    if super::targets::wanted(args) {
+        return super::targets::run(global, args, report);
+    }
     let started = Instant::now();
     let started_at = std::time::SystemTime::now();
     let plan = ScanPlan::new(&request(global, args))?;
@@ -120,7 +123,7 @@ const VALIDATE_BASE_ENV: &str = "LEAKHOUND_VALIDATE_BASE_URL";
 /// Checks the findings with their providers; with --only-valid, keeps the
 /// valid ones.
 #[cfg(feature = "validate")]
-fn validate(
+pub(super) fn validate(
     args: &ScanArgs,
     findings: &mut Vec<Finding>,
     summary: &mut Summary,
@@ -143,7 +146,7 @@ fn validate(
 }
 
 #[cfg(not(feature = "validate"))]
-fn validate(_: &ScanArgs, _: &mut Vec<Finding>, _: &mut Summary) -> anyhow::Result<()> {
+pub(super) fn validate(_: &ScanArgs, _: &mut Vec<Finding>, _: &mut Summary) -> anyhow::Result<()> {
     let _ = VALIDATE_BASE_ENV;
     anyhow::bail!(
         "this leakhound was built without the `validate` feature, so --validate and --only-valid are unavailable"
@@ -151,7 +154,7 @@ fn validate(_: &ScanArgs, _: &mut Vec<Finding>, _: &mut Summary) -> anyhow::Resu
 }
 
 /// The library's request for these flags.
-fn request(global: &GlobalArgs, args: &CommonArgs) -> ScanRequest {
+pub(super) fn request(global: &GlobalArgs, args: &CommonArgs) -> ScanRequest {
     ScanRequest {
         paths: args.paths.clone(),
         no_git: args.no_git,
@@ -171,18 +174,20 @@ fn request(global: &GlobalArgs, args: &CommonArgs) -> ScanRequest {
         no_memo: args.no_memo,
         stats: args.stats,
         report: args.output.clone(),
+        shard: None,
+        progress_bar: None,
     }
 }
 
 /// The report's format and masking: `scan`'s flags, or a baseline.
-fn report_options(scan: Option<&ScanArgs>) -> ReportOptions {
+pub(super) fn report_options(scan: Option<&ScanArgs>) -> ReportOptions {
     let Some(scan) = scan else {
         return ReportOptions::new(Format::Baseline, false);
     };
     ReportOptions::new(scan.format, scan.redact)
 }
 
-fn write_report(
+pub(super) fn write_report(
     output: Option<&Path>,
     options: ReportOptions,
     outcome: &Outcome,

@@ -119,15 +119,27 @@ impl Findings {
                 f
             })
             .collect();
-        findings.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        sort(&mut findings);
         findings
     }
 }
 
+/// Sorts findings (each with its locations sorted and distinct: they are
+/// sorted and deduplicated here too) by first location then rule id, ties
+/// by all the locations, then the secret: the same order on every run.
+pub fn sort(findings: &mut [Finding]) {
+    for f in findings.iter_mut() {
+        f.locations.sort();
+        f.locations.dedup();
+    }
+    findings.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+}
+
 /// What findings are sorted by: a total order.
-fn order_key(f: &Finding) -> (&str, usize, usize, &str, &[Location], &[u8]) {
+fn order_key(f: &Finding) -> (Option<&str>, &str, usize, usize, &str, &[Location], &[u8]) {
     let first = &f.locations[0];
     (
+        first.repository.as_deref(),
         &first.path,
         first.line,
         first.column,

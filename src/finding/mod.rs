@@ -26,6 +26,12 @@ use crate::rules::{Confidence, Rule};
 /// One place a secret occurs.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
+    /// The repository (or other target) this location is in, when a scan
+    /// has several targets (`scan TARGET...`, `--targets-from`, an
+    /// organisation): the target as given, a URL's credentials masked.
+    /// First, so that locations sort by repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
     /// Path as scanned (`-` for standard input).
     pub path: String,
     /// 1-based line of the start of the match.

@@ -31,9 +31,16 @@ pub const COLUMNS: [&str; 17] = [
 ];
 
 /// Writes one row per location.
+///
+/// A scan of several targets has a first column more, `repository`.
 pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(COLUMNS)?;
+    let repositories = findings
+        .iter()
+        .flat_map(|f| &f.locations)
+        .any(|l| l.repository.is_some());
+    let first: &[&str] = if repositories { &["repository"] } else { &[] };
+    out.write_record(first.iter().chain(&COLUMNS))?;
     for finding in findings {
         let secret = finding.secret_text();
         for l in &finding.locations {
@@ -62,7 +69,8 @@ pub fn write(w: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
                     .map(|v| v.state.as_str().to_owned())
                     .unwrap_or_default(),
             ];
-            out.write_record(row.iter().map(|text| cell(text)))?;
+            let repository = repositories.then(|| l.repository.clone().unwrap_or_default());
+            out.write_record(repository.iter().chain(&row).map(|text| cell(text)))?;
         }
     }
     out.flush()

@@ -88,9 +88,14 @@ fn write_finding(w: &mut dyn Write, finding: &Finding) -> io::Result<()> {
         )?;
     }
     for location in &finding.locations {
+        let repository = location
+            .repository
+            .as_deref()
+            .map(|r| format!("{} ", escape(r)))
+            .unwrap_or_default();
         writeln!(
             w,
-            "  {PATH}{}{PATH:#}:{}:{}{DIM}{}  fingerprint {}{DIM:#}",
+            "  {repository}{PATH}{}{PATH:#}:{}:{}{DIM}{}  fingerprint {}{DIM:#}",
             escape(&location.path),
             location.line,
             location.column,

@@ -13,6 +13,7 @@ pub mod mask;
 mod sarif;
 
 pub use human::next_steps;
+pub use json::SCHEMA_VERSION;
 pub use mask::{Masker, View, mask, mask_found};
 
 use std::io::{self, Write};

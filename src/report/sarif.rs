@@ -32,12 +32,24 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::
             rules.push(rule(finding));
         }
     }
+    // A scan of several targets: one base per repository, which its
+    // results' paths are relative to.
+    let mut repositories: BTreeMap<&str, String> = BTreeMap::new();
+    for l in findings.iter().flat_map(|f| &f.locations) {
+        if let Some(r) = l.repository.as_deref() {
+            let n = repositories.len();
+            repositories.entry(r).or_insert_with(|| format!("REPO{n}"));
+        }
+    }
     let results: Vec<Value> = findings
         .iter()
         .flat_map(|f| f.locations.iter().map(move |l| (f, l)))
-        .map(|(f, l)| result(f, l, rule_index[f.rule.id()]))
+        .map(|(f, l)| {
+            let base = l.repository.as_deref().map(|r| repositories[r].as_str());
+            result(f, l, rule_index[f.rule.id()], base)
+        })
         .collect();
-    let log = json!({
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -52,6 +64,15 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::
             "results": results,
         }],
     });
+    if !repositories.is_empty() {
+        let provenance: Vec<Value> = repositories
+            .iter()
+            .map(|(name, base)| {
+                json!({"repositoryUri": repository_uri(name), "mappedTo": {"uriBaseId": base}})
+            })
+            .collect();
+        log["runs"][0]["versionControlProvenance"] = json!(provenance);
+    }
     serde_json::to_writer_pretty(&mut *w, &log)?;
     writeln!(w)
 }
@@ -157,7 +178,20 @@ fn rule(finding: &Finding) -> Value {
     value
 }
 
-fn result(finding: &Finding, location: &Location, index: usize) -> Value {
+/// A repository's URI: a URL as it is (its credentials already masked), an
+/// scp-like `user@host:path` as `ssh://`, a local path as a `file` URI.
+fn repository_uri(name: &str) -> String {
+    if name.contains("://") {
+        return name.to_owned();
+    }
+    if let Some((host, path)) = crate::targets::scp_like(name) {
+        return format!("ssh://{host}/{}", uri(path.trim_start_matches('/')));
+    }
+    let path = std::path::absolute(name).unwrap_or_else(|_| name.into());
+    format!("file://{}", uri(&path.to_string_lossy()))
+}
+
+fn result(finding: &Finding, location: &Location, index: usize, base: Option<&str>) -> Value {
     let shown = finding.secret_text();
     let mut properties = json!({"confidence": finding.confidence().as_str()});
     if let Some(checked) = &finding.validation {
@@ -180,7 +214,12 @@ fn result(finding: &Finding, location: &Location, index: usize) -> Value {
         "level": level(finding.confidence()),
         "message": {"text": format!("{} ({shown})", finding.rule.syntax.name)},
         "locations": [{"physicalLocation": {
-            "artifactLocation": artifact_location(&location.path),
+            "artifactLocation": match base {
+                Some(base) if !location.path.starts_with('/') => {
+                    json!({"uri": uri(&location.path), "uriBaseId": base})
+                }
+                _ => artifact_location(&location.path),
+            },
             "region": {
                 "startLine": location.line,
                 "startColumn": location.column,

@@ -26,22 +26,29 @@ pub use error::{Invalid, RuleError, rule_line, value_line, without_values, yaml_
 pub use rule::{MetaRegex, Rule};
 pub use syntax::{AllowlistSyntax, Confidence, RotationSyntax, RuleFileSyntax, RuleSyntax};
 
-/// An ordered, id-unique collection of rules.
-#[derive(Debug, Default)]
+/// An ordered, id-unique collection of rules. A clone shares its rules
+/// (and their regexes, compiled once) until one is changed.
+#[derive(Clone, Debug, Default)]
 pub struct RuleSet {
     rules: Vec<Arc<Rule>>,
 }
 
 impl RuleSet {
-    /// The built-in rules embedded from `patterns/`.
+    /// The built-in rules embedded from `patterns/`: parsed once per
+    /// process, so that a scan of many targets parses them (and compiles
+    /// each regex) once, not once per target.
     pub fn builtin() -> Result<Self, RuleError> {
+        static BUILTIN: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        if let Some(set) = BUILTIN.get() {
+            return Ok(set.clone());
+        }
         let mut all = Vec::new();
         for ((name, yaml), (_, json)) in BUILTIN_FILES.iter().zip(builtin::BUILTIN_JSON) {
             all.extend(parse_builtin_file(Path::new(name), yaml, json)?);
         }
         let mut set = RuleSet::default();
         set.extend(all)?;
-        Ok(set)
+        Ok(BUILTIN.get_or_init(|| set).clone())
     }
 
     /// Reads and adds the rules of one file.

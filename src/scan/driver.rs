@@ -23,7 +23,7 @@ use gix::hashtable::{HashMap, HashSet};
 
 use crate::finding::Findings;
 use crate::matcher::{Engine, Memo};
-use crate::scan::{ChunkScanner, Hit, Origin};
+use crate::scan::{ChunkScanner, Hit, Origin, Shard};
 use crate::source::{Input, Place, Produced, Sink, Source};
 use crate::summary::{SkipReason, Summary};
 use crate::suppress::Suppression;
@@ -38,6 +38,8 @@ pub struct Driver<'e> {
     max_size: u64,
     memo: Option<Arc<Memo>>,
     idle: Mutex<Vec<Worker<'e>>>,
+    shard: Option<Shard>,
+    progress: Option<indicatif::ProgressBar>,
 }
 
 /// One thread's scanning state while it holds it.
@@ -141,6 +143,31 @@ impl<'e> Driver<'e> {
             max_size,
             memo: Some(Arc::default()),
             idle: Mutex::new(Vec::new()),
+            shard: None,
+            progress: None,
+        }
+    }
+
+    /// Scans only the inputs of one shard: git blobs by id, other inputs
+    /// by name (see [`Shard`]).
+    pub fn with_shard(mut self, shard: Option<Shard>) -> Self {
+        self.shard = shard;
+        self
+    }
+
+    /// Counts the inputs scanned on `bar` (its position; its message the
+    /// bytes).
+    pub fn with_progress(mut self, bar: Option<indicatif::ProgressBar>) -> Self {
+        self.progress = bar;
+        self
+    }
+
+    /// Whether an input belongs to this driver's shard.
+    fn in_shard(&self, input: &Input<'_>) -> bool {
+        match (&self.shard, input.blob) {
+            (None, _) => true,
+            (Some(shard), Some(blob)) => shard.has_object(&blob),
+            (Some(shard), None) => shard.has_name(input.name),
         }
     }
 
@@ -259,6 +286,12 @@ impl Sink for Driver<'_> {
     }
 
     fn input(&self, input: Input<'_>) {
+        if !self.in_shard(&input) {
+            return;
+        }
+        if let Some(bar) = &self.progress {
+            bar.inc(1);
+        }
         if let (None, Some(blob)) = (input.place, input.blob)
             && input.bytes.len() as u64 > self.max_size
         {
@@ -300,6 +333,9 @@ impl Sink for Driver<'_> {
     }
 
     fn too_large_blob(&self, blob: ObjectId, size: u64) {
+        if self.shard.is_some_and(|shard| !shard.has_object(&blob)) {
+            return;
+        }
         self.with_worker(|worker| {
             worker.unplaced.push(Unplaced {
                 blob,

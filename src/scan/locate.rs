@@ -146,6 +146,7 @@ impl ChunkScanner<'_> {
             }
         });
         let location = Location {
+            repository: None,
             confidence: context.map_or(hit.confidence, |c| {
                 c.lower(
                     hit.confidence,

@@ -13,6 +13,7 @@ pub mod driver;
 pub mod locate;
 pub mod plan;
 pub mod request;
+pub mod shard;
 
 pub use crate::config::{DEFAULT_MAX_FILE_SIZE, DEFAULT_MIN_CONFIDENCE};
 pub use chunk::{ChunkScanner, looks_binary};
@@ -20,3 +21,4 @@ pub use driver::Driver;
 pub use locate::{Hit, Origin};
 pub use plan::{Outcome, ScanPlan, Target, scan_source};
 pub use request::ScanRequest;
+pub use shard::{Shard, ShardBy};

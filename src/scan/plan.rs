@@ -61,6 +61,10 @@ pub struct ScanPlan {
     pub narrowing: Option<Narrowing>,
     /// The report file the scan writes: not scanned.
     pub report: Option<PathBuf>,
+    /// Only the blobs and files of this shard are scanned.
+    pub shard: Option<crate::scan::Shard>,
+    /// Where inputs scanned are counted, if anywhere.
+    pub progress_bar: Option<indicatif::ProgressBar>,
 }
 
 /// A finished scan.
@@ -184,6 +188,8 @@ impl ScanPlan {
             memo: !request.no_memo,
             narrowing,
             report: request.report.clone(),
+            shard: request.shard,
+            progress_bar: request.progress_bar.clone(),
         })
     }
 
@@ -193,8 +199,10 @@ impl ScanPlan {
             .num_threads(self.threads)
             .build()
             .context("cannot start worker threads")?;
-        let driver =
-            Driver::new(&self.engine, &self.suppression, self.max_file_size).with_memo(self.memo);
+        let driver = Driver::new(&self.engine, &self.suppression, self.max_file_size)
+            .with_memo(self.memo)
+            .with_shard(self.shard)
+            .with_progress(self.progress_bar.clone());
         let (findings, summary) = pool.install(|| -> anyhow::Result<_> {
             match self.target {
                 Target::Staged(ref repo) => match Changes::staged(repo)? {

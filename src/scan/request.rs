@@ -47,4 +47,8 @@ pub struct ScanRequest {
     /// The report file this scan writes (`-o`): never scanned, nor its
     /// temporary file, so that an earlier report is not found again.
     pub report: Option<PathBuf>,
+    /// Scan only the blobs (and files) of this shard.
+    pub shard: Option<crate::scan::Shard>,
+    /// Count inputs on this bar instead of the source's own progress.
+    pub progress_bar: Option<indicatif::ProgressBar>,
 }

@@ -69,6 +69,16 @@ impl SkipReason {
     }
 }
 
+/// A target of a scan of several that could not be scanned, or not in
+/// full.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TargetFailure {
+    /// Its name (a URL's credentials masked).
+    pub target: String,
+    /// What went wrong (no credentials).
+    pub error: String,
+}
+
 /// What was checked, for the summary.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ValidationCounts {
@@ -139,6 +149,17 @@ pub struct Summary {
     /// narrowed, when it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_config: Option<Narrowing>,
+    /// Targets of a scan of several (`scan TARGET...`, `--targets-from`,
+    /// an organisation): how many this run had.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub targets: u64,
+    /// The part of a sharded scan this is (`--shard`): `K/N by targets`
+    /// or `K/N by blobs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Those that could not be scanned, or not in full, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed_targets: Vec<TargetFailure>,
     /// What `--validate` found out, when it ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<ValidationCounts>,

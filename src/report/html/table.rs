@@ -86,11 +86,24 @@ fn write_finding(
         0 => String::new(),
         more => format!(" <span class=\"more\">and {more} more</span>"),
     };
+    let repository = first
+        .repository
+        .as_deref()
+        .map(|r| format!("<code class=\"repository\">{}</code> ", esc(r)))
+        .unwrap_or_default();
+    let sort_key = match &first.repository {
+        Some(r) => format!("{r} {}", first.path),
+        None => first.path.clone(),
+    };
     td(
         w,
         "where",
-        &sort(esc(&first.path)),
-        &format!("<code>{}:{}</code>{more}", esc(&first.path), first.line),
+        &sort(esc(&sort_key)),
+        &format!(
+            "{repository}<code>{}:{}</code>{more}",
+            esc(&first.path),
+            first.line
+        ),
     )?;
     let count = finding.locations.len();
     td(w, "count", &sort(count), &count.to_string())?;
@@ -130,6 +143,9 @@ fn write_finding(
         plural(finding.locations.len() as u64, "location", "locations")
     )?;
     let mut headers = vec![(None, "Path")];
+    if finding.locations.iter().any(|l| l.repository.is_some()) {
+        headers.insert(0, (None, "Repository"));
+    }
     if git {
         headers.extend(["Commit", "Author", "Date", "In HEAD"].map(|h| (None, h)));
     }
@@ -151,6 +167,9 @@ fn write_location(
     columns: usize,
 ) -> io::Result<()> {
     write!(w, "<tr class=\"location\">")?;
+    if let Some(repository) = &location.repository {
+        td(w, "repository", "", &code(repository))?;
+    }
     let place = format!(
         "<code>{}:{}:{}</code>",
         esc(&location.path),
