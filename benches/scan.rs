@@ -6,7 +6,15 @@
 //! - `one-chunk/all-rules`: the same bytes as a single input;
 //! - `files/no-rules`: the same walk with an empty rule set (the floor);
 //! - `real/all-rules`: with `LEAKHOUND_BENCH_DIR=DIR`, every file under DIR
-//!   (under 1 MB, read into memory first), e.g. a checkout of a project.
+//!   (under 1 MB, read into memory first), e.g. a checkout of a project;
+//!
+//! and, stage by stage (`cargo bench --bench scan -- stage/`), on the same
+//! 2,000 files:
+//! - `stage/keywords`: the keyword automaton alone;
+//! - `stage/rules`: the rules' regexes and filters alone, given each file's
+//!   keyword occurrences (found beforehand);
+//! - `stage/decoding`: the decoders alone (base64 and hex runs, escapes) on
+//!   the files with an encoded secret appended to every fourth one.
 //!
 //! The generated corpus is deliberately dense in credential-like names
 //! (`password_hash`, `token_count`, `secret_manager` on most lines), so the
@@ -16,7 +24,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use leakhound::matcher::Engine;
+use leakhound::matcher::{Engine, KeywordHit};
 use leakhound::rules::{Allowlist, RuleSet};
 use leakhound::scan::{ChunkScanner, Origin};
 
@@ -204,5 +212,77 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The keyword occurrences of each file.
+fn keyword_hits(engine: &Engine, files: &[String]) -> Vec<Vec<KeywordHit>> {
+    files
+        .iter()
+        .map(|file| {
+            let mut hits = Vec::new();
+            engine.keyword_hits(file.as_bytes(), &mut hits);
+            hits
+        })
+        .collect()
+}
+
+/// The files with a base64-encoded assignment appended to every fourth.
+fn encoded_corpus(files: &[String]) -> Vec<String> {
+    use base64::Engine as _;
+    let mut rng = Rng(0x5eed_0f_dec0de);
+    files
+        .iter()
+        .enumerate()
+        .map(|(n, file)| {
+            if n % 4 != 0 {
+                return file.clone();
+            }
+            let secret = format!("db_password = \"{}\"\n", rng.word(ALNUM, 24));
+            let encoded = base64::engine::general_purpose::STANDARD.encode(secret);
+            format!("{file}blob: {encoded}\n")
+        })
+        .collect()
+}
+
+fn stages(c: &mut Criterion) {
+    let files = corpus(2_000, 4 << 10);
+    let bytes: usize = files.iter().map(String::len).sum();
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    let engine = Engine::new(&rules, Allowlist::default());
+    for rule in rules.rules() {
+        rule.compile().expect("built-in rules compile");
+    }
+    let hits = keyword_hits(&engine, &files);
+    let encoded = encoded_corpus(&files);
+    let mut group = c.benchmark_group("stage");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(20);
+    group.bench_function("keywords", |b| {
+        b.iter(|| black_box(keyword_hits(&engine, &files).len()))
+    });
+    group.bench_function("rules", |b| {
+        let mut matcher = engine.matcher();
+        let mut out = Vec::new();
+        b.iter(|| {
+            out.clear();
+            for (file, hits) in files.iter().zip(&hits) {
+                matcher.find_with(file.as_bytes(), Some(hits), &mut out);
+            }
+            black_box(out.len())
+        })
+    });
+    group.bench_function("decoding", |b| {
+        b.iter(|| {
+            let mut views = 0;
+            for file in &encoded {
+                let mut budget = 1 << 20;
+                leakhound::decode::views(file.as_bytes(), &mut budget, &|_| true, &mut |_, _| {
+                    views += 1
+                });
+            }
+            black_box(views)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, stages);
 criterion_main!(benches);
