@@ -227,7 +227,7 @@ fn keyword_hits(engine: &Engine, files: &[String]) -> Vec<Vec<KeywordHit>> {
 /// The files with a base64-encoded assignment appended to every fourth.
 fn encoded_corpus(files: &[String]) -> Vec<String> {
     use base64::Engine as _;
-    let mut rng = Rng(0x5eed_0f_dec0de);
+    let mut rng = Rng(0x5eed_0fde_c0de);
     files
         .iter()
         .enumerate()
