@@ -79,8 +79,19 @@ def ascending_run(text, n=6):
     return False
 
 
+REPEATED = re.compile(r"([A-Za-z0-9]{4,})(?:.{0,8}?\1){2}")
+
+
 def plausible(text):
-    return not (PLACEHOLDER.search(text) or ascending_run(text))
+    letters = "".join(c for c in text if not c.isdigit())
+    digits = "".join(c for c in text if c.isdigit())
+    return not (
+        PLACEHOLDER.search(text)
+        or REPEATED.search(text)
+        or ascending_run(text)
+        or ascending_run(letters)
+        or ascending_run(digits)
+    )
 
 
 # --- YAML rule files (Kingfisher, Nosey Parker) -------------------------------
