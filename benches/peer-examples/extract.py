@@ -90,6 +90,7 @@ def plausible(text):
         or REPEATED.search(text)
         or ascending_run(text)
         or ascending_run(letters)
+        or ascending_run(letters.lower())
         or ascending_run(digits)
     )
 
