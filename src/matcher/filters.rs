@@ -252,10 +252,18 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret.first() == Some(&b'<') && secret.last() == Some(&b'>') {
         return true;
     }
+    // The same placeholder escaped for HTML or XML (`&lt;password&gt;`).
+    if secret.starts_with(b"&lt;") && secret.ends_with(b"&gt;") {
+        return true;
+    }
     // Stand-ins are short: a key block whose comment says "example" or
     // "dummy-key" is still a key.
     if secret.len() > WORD_CHECK_MAX {
-        return degenerate(secret);
+        // Long documented values (AWS session tokens in the AWS docs) carry
+        // EXAMPLE in capitals; a key block is never checked for it.
+        let example =
+            !secret.starts_with(b"-----") && memchr::memmem::find(secret, b"EXAMPLE").is_some();
+        return example || degenerate(secret);
     }
     let mut lower = [0u8; WORD_CHECK_MAX];
     let lower = &mut lower[..secret.len()];
@@ -267,7 +275,37 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
-    degenerate(secret)
+    degenerate(secret) || alphabet_walk(secret)
+}
+
+/// Letters that walk the alphabet once digits and case are set aside
+/// (`AbCdEfGhIj`, `a1B2c3D4e5F6`, `abc123def456ghi789`): a hand-made value.
+/// Eight letters in a row each following the one before happen by chance
+/// in about one random token in 10^10.
+fn alphabet_walk(secret: &[u8]) -> bool {
+    const WALK: usize = 8;
+    let mut run = 0;
+    let mut previous = 0u8;
+    for &b in secret {
+        if b.is_ascii_digit() {
+            continue;
+        }
+        if !b.is_ascii_alphabetic() {
+            run = 0;
+            continue;
+        }
+        let letter = b.to_ascii_lowercase();
+        run = if run > 0 && letter == previous + 1 {
+            run + 1
+        } else {
+            1
+        };
+        if run >= WALK {
+            return true;
+        }
+        previous = letter;
+    }
+    false
 }
 
 /// A value made mostly of runs (`xxxx`, `0000`) and sequences (`1234`,
@@ -347,6 +385,10 @@ mod tests {
             "${DB_PASSWORD:-secret}",
             "%(db_password)s",
             "$(cat /run/secrets/db)",
+            "&lt;db-password&gt;",
+            "tok_AbCdEfGhIjKlMnOp1234",
+            "a1B2c3D4e5F6g7H8i9J0",
+            "abc123def456ghi789jkl0",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p} should be a placeholder");
         }
