@@ -1,8 +1,8 @@
 //! `rules check`: every rule compiles, and its examples behave, through the
 //! same matcher a scan uses.
 
-use crate::matcher::{Engine, MIN_KEYWORD_LEN};
-use crate::rules::{Allowlist, Rule, RuleSet};
+use crate::matcher::Engine;
+use crate::rules::{Allowlist, MIN_KEYWORD_LEN, Rule, RuleSet};
 
 /// Something wrong with a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +26,7 @@ impl std::fmt::Display for Problem {
 /// on every byte of every input, which only a stated reason excuses.
 fn prefilter_problem(rule: &Rule) -> Option<String> {
     let keywords = &rule.syntax.keywords;
-    let gated = !keywords.is_empty() && keywords.iter().all(|k| k.len() >= MIN_KEYWORD_LEN);
-    match (gated, &rule.syntax.unfiltered) {
+    match (rule.keyword_gated(), &rule.syntax.unfiltered) {
         (true, Some(_)) => {
             Some("says why it is unfiltered but has keywords: remove `unfiltered`".to_owned())
         }

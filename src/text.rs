@@ -184,6 +184,20 @@ fn ceil_char(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// `text` with every byte that is not ASCII alphanumeric, `-._~` (the
+/// unreserved characters of RFC 3986) or in `also_keep` written `%XX`.
+pub fn percent_encode(text: &str, also_keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || also_keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,10 +12,6 @@ use super::{KeywordHit, Matcher, regions};
 use crate::rules::{Allowlist, Rule, RuleSet};
 use crate::summary::stats::Stats;
 
-/// Keywords shorter than this do not gate their rule (see [`Engine::new`]);
-/// `rules check` asks a rule with one to say why (`unfiltered`).
-pub const MIN_KEYWORD_LEN: usize = 3;
-
 /// Bytes a scan searches for keywords before the DFA is built: a
 /// pre-commit hook's staged changes stay under it, a history is far over.
 const DFA_AFTER: u64 = 1 << 20;
@@ -77,12 +73,11 @@ impl Engine {
             // A keyword of one or two letters occurs in nearly every input:
             // it narrows nothing, and handling its hits costs more than
             // letting the rule search the whole input.
-            let own = &rule.syntax.keywords;
-            if own.is_empty() || own.iter().any(|k| k.len() < MIN_KEYWORD_LEN) {
+            if !rule.keyword_gated() {
                 always.push(index);
                 continue;
             }
-            for keyword in own {
+            for keyword in &rule.syntax.keywords {
                 let keyword = keyword.to_ascii_lowercase();
                 match keywords.iter().position(|k| *k == keyword) {
                     Some(pos) => keyword_rules[pos].push(index),
@@ -147,6 +142,9 @@ impl Engine {
     /// a small scan, the DFA (built by the first thread to need it) past
     /// [`DFA_AFTER`] bytes.
     fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa.as_ref().or(self.prefilter.as_ref());
+        }
         let before = self.searched.fetch_add(len as u64, Ordering::Relaxed);
         if before + len as u64 <= DFA_AFTER {
             return self.prefilter.as_ref();

@@ -17,7 +17,7 @@ use regex_automata::util::captures::Captures;
 
 use crate::entropy::entropy;
 use crate::summary::stats::{Stats, Timer};
-pub use engine::{Engine, MIN_KEYWORD_LEN};
+pub use engine::Engine;
 pub use filters::is_placeholder;
 pub use memo::{KeywordHit, Memo};
 

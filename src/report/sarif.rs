@@ -248,15 +248,7 @@ fn artifact_location(path: &str) -> Value {
 /// of a file name, not a separator: read as `/`, it would name another
 /// file).
 pub fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.trim_start_matches("./").as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::text::percent_encode(path.trim_start_matches("./"), b"/!$&'()*+,;=:@")
 }
 
 #[cfg(test)]

@@ -35,10 +35,7 @@ pub fn builtin() -> Result<&'static Fragments, String> {
                     .map(|(_, text)| *text)
                     .ok_or_else(|| format!("{FILE} is not built in"))
             };
-            if let Ok(file) = serde_json::from_str::<super::RuleFileSyntax>(find(BUILTIN_JSON)?) {
-                return Ok(file.fragments);
-            }
-            let file: super::RuleFileSyntax = serde_norway::from_str(find(BUILTIN_FILES)?)
+            let file = super::builtin::parse(find(BUILTIN_FILES)?, find(BUILTIN_JSON)?)
                 .map_err(|e| super::yaml_error(Path::new(FILE), &e).to_string())?;
             Ok(file.fragments)
         })

@@ -23,7 +23,7 @@ pub use allowlist::{Allowlist, PathSet};
 pub use builtin::BUILTIN_FILES;
 pub use checksum::Checksum;
 pub use error::{Invalid, RuleError, rule_line, value_line, without_values, yaml_error};
-pub use rule::{MetaRegex, Rule};
+pub use rule::{MIN_KEYWORD_LEN, MetaRegex, Rule};
 pub use syntax::{AllowlistSyntax, Confidence, RotationSyntax, RuleFileSyntax, RuleSyntax};
 
 /// An ordered, id-unique collection of rules. A clone shares its rules
@@ -136,10 +136,7 @@ impl RuleSet {
 /// there is none), leaving what their regexes say to first use (see
 /// [`Rule::from_trusted_syntax`]).
 fn parse_builtin_file(file: &Path, yaml: &str, json: &str) -> Result<Vec<Rule>, RuleError> {
-    let parsed: RuleFileSyntax = match serde_json::from_str(json) {
-        Ok(parsed) => parsed,
-        Err(_) => serde_norway::from_str(yaml).map_err(|e| yaml_error(file, &e))?,
-    };
+    let parsed = builtin::parse(yaml, json).map_err(|e| yaml_error(file, &e))?;
     parsed
         .rules
         .into_iter()

@@ -36,6 +36,11 @@ struct Derived {
     usable: bool,
 }
 
+/// Keywords shorter than this do not gate their rule (see
+/// [`Rule::keyword_gated`]); `rules check` asks a rule with one to say why
+/// (`unfiltered`).
+pub const MIN_KEYWORD_LEN: usize = 3;
+
 /// The compiled form of a rule's regex.
 pub type MetaRegex = regex_automata::meta::Regex;
 
@@ -43,6 +48,15 @@ impl Rule {
     /// The stable id.
     pub fn id(&self) -> &str {
         &self.syntax.id
+    }
+
+    /// Whether the rule's keywords gate it: it has some, and none is
+    /// shorter than [`MIN_KEYWORD_LEN`] (a keyword of one or two letters
+    /// occurs in nearly every input, so it narrows nothing). A rule that is
+    /// not gated runs on every byte of every input.
+    pub fn keyword_gated(&self) -> bool {
+        let keywords = &self.syntax.keywords;
+        !keywords.is_empty() && keywords.iter().all(|k| k.len() >= MIN_KEYWORD_LEN)
     }
 
     /// Index of the `secret` capture group.

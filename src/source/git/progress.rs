@@ -22,7 +22,6 @@ const BYTES_EVERY: u64 = 256;
 pub struct Progress {
     bar: Option<ProgressBar>,
     bytes: AtomicU64,
-    objects: AtomicU64,
 }
 
 impl Progress {
@@ -37,7 +36,6 @@ impl Progress {
         Progress {
             bar,
             bytes: AtomicU64::new(0),
-            objects: AtomicU64::new(0),
         }
     }
 
@@ -58,11 +56,7 @@ impl Progress {
             Some(n) => self.bytes.fetch_add(n, Ordering::Relaxed) + n,
             None => self.bytes.load(Ordering::Relaxed),
         };
-        if self
-            .objects
-            .fetch_add(1, Ordering::Relaxed)
-            .is_multiple_of(BYTES_EVERY)
-        {
+        if bar.position().is_multiple_of(BYTES_EVERY) {
             bar.set_message(HumanBytes(total).to_string());
         }
     }

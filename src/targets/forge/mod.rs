@@ -257,15 +257,7 @@ fn next_link(link: &str) -> Option<String> {
 
 /// A path segment, percent-encoded (a GitLab group path's `/` too).
 pub fn encode(segment: &str) -> String {
-    let mut out = String::new();
-    for &b in segment.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::text::percent_encode(segment, b"")
 }
 
 #[cfg(test)]
