@@ -30,6 +30,57 @@ pub struct CommitNode {
     pub merge: bool,
 }
 
+/// What the walk needs of a commit object.
+#[derive(Clone, Debug)]
+pub struct Commit {
+    /// Its tree.
+    pub tree: ObjectId,
+    /// Its first parent.
+    pub first_parent: Option<ObjectId>,
+    /// Its other parents, in order (a merge's; no allocation otherwise:
+    /// a history's commits are kept until the walk is done).
+    pub other_parents: Box<[ObjectId]>,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+}
+
+impl Commit {
+    /// Parses a commit object's headers (the message is not read).
+    pub fn parse(data: &[u8], hash: gix::hash::Kind) -> Result<Commit, gix::objs::decode::Error> {
+        use gix::objs::commit::ref_iter::Token;
+        let mut tree = None;
+        let mut parents = Vec::new();
+        let mut time = 0;
+        for token in gix::objs::CommitRefIter::from_bytes(data, hash) {
+            match token? {
+                Token::Tree { id } => tree = Some(id),
+                Token::Parent { id } => parents.push(id),
+                Token::Author { .. } => {}
+                Token::Committer { signature } => {
+                    time = signature.time().map_or(0, |t| t.seconds);
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let tree = tree.ok_or(gix::objs::decode::Error)?;
+        let first_parent = (!parents.is_empty()).then(|| parents.remove(0));
+        Ok(Commit {
+            tree,
+            first_parent,
+            other_parents: parents.into_boxed_slice(),
+            time,
+        })
+    }
+
+    /// Its parents, in order.
+    pub fn parents(&self) -> impl Iterator<Item = ObjectId> + '_ {
+        self.first_parent
+            .into_iter()
+            .chain(self.other_parents.iter().copied())
+    }
+}
+
 /// Everything the history scan reads.
 #[derive(Debug, Default)]
 pub struct History {
@@ -127,10 +178,13 @@ pub fn tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> anyhow:
 }
 
 /// Walks the commits from `tips` and enumerates every blob in their trees.
+/// Commits are taken from `known` (those the pass over the packs parsed),
+/// else read from the object database.
 pub fn enumerate(
     repo: &gix::Repository,
     store: &mut TreeStore,
     tips: &Tips,
+    known: &HashMap<ObjectId, Commit>,
     sink: &dyn Sink,
     mut progress: impl FnMut(usize),
 ) -> anyhow::Result<History> {
@@ -139,36 +193,44 @@ pub fn enumerate(
         lacks_by_design: super::lacks_objects_by_design(repo),
         ..Walker::default()
     };
-    if !tips.commits.is_empty() {
-        let walk = repo.rev_walk(tips.commits.iter().copied()).all()?;
-        let mut buf = Vec::new();
-        for info in walk {
-            let info = match info {
-                Ok(info) => info,
+    let shallow = repo.shallow_commits().ok().flatten();
+    let mut walk = Walk::new(&tips.commits);
+    let mut buf = Vec::new();
+    while let Some(id) = walk.next() {
+        let commit = match known.get(&id) {
+            Some(commit) => commit.clone(),
+            None => match read_commit(repo, id, &mut buf) {
+                Ok(commit) => commit,
                 Err(err) => {
-                    log::warn!("history walk stopped early: {err}");
-                    sink.unread("the commit walk", SkipReason::Unreadable);
-                    break;
-                }
-            };
-            let tree = match commit_tree(repo, info.id, &mut buf) {
-                Ok(tree) => tree,
-                Err(err) => {
-                    log::warn!("commit {}: {err}", info.id);
-                    sink.unread(&format!("commit {}", info.id), SkipReason::Unreadable);
+                    log::warn!("commit {id}: {err}");
+                    sink.unread(&format!("commit {id}"), SkipReason::Unreadable);
                     continue;
                 }
-            };
-            history.commits.push(CommitNode {
-                id: info.id,
-                tree,
-                first_parent: info.parent_ids.first().copied(),
-                time: info.commit_time.unwrap_or_default(),
-                merge: info.parent_ids.len() > 1,
-            });
-            walker.tree(repo, store, tree, BString::default(), &mut history, sink);
-            progress(history.commits.len());
+            },
+        };
+        // Past a shallow boundary the parents are not in the clone.
+        let boundary = shallow
+            .as_ref()
+            .is_some_and(|s| s.binary_search(&id).is_ok());
+        if !boundary {
+            walk.queue(commit.parents());
         }
+        history.commits.push(CommitNode {
+            id,
+            tree: commit.tree,
+            first_parent: commit.first_parent,
+            time: commit.time,
+            merge: !commit.other_parents.is_empty(),
+        });
+        walker.tree(
+            repo,
+            store,
+            commit.tree,
+            BString::default(),
+            &mut history,
+            sink,
+        );
+        progress(history.commits.len());
     }
     for (tree, name) in &tips.trees {
         walker.tree(repo, store, *tree, name.clone(), &mut history, sink);
@@ -193,22 +255,66 @@ fn intern(paths: &mut Vec<BString>, path: BString) -> u32 {
     u32::try_from(paths.len() - 1).expect("fewer than 4 billion distinct blobs")
 }
 
-/// Reads a commit's tree id.
+/// Reads commit `id`'s tree id.
 pub fn commit_tree(
     repo: &gix::Repository,
     id: ObjectId,
     buf: &mut Vec<u8>,
 ) -> anyhow::Result<ObjectId> {
+    read_commit(repo, id, buf).map(|c| c.tree)
+}
+
+/// Reads and parses commit `id`.
+fn read_commit(repo: &gix::Repository, id: ObjectId, buf: &mut Vec<u8>) -> anyhow::Result<Commit> {
     let data = repo
         .objects
         .try_find(&id, buf)
         .map_err(|e| anyhow::anyhow!(e))?
         .ok_or_else(|| anyhow::anyhow!("commit {id} is missing"))?;
-    let mut iter = gix::objs::CommitRefIter::from_bytes(data.data, repo.object_hash());
-    Ok(iter.tree_id()?)
+    if data.kind != gix::object::Kind::Commit {
+        anyhow::bail!("{id} is a {}, not a commit", data.kind);
+    }
+    Ok(Commit::parse(data.data, repo.object_hash())?)
+}
+
+/// The commits reachable from the tips, breadth first: each commit, then
+/// its parents in order, each commit once; the order of `git`'s and gix's
+/// default walk, so that "the first commit seen" means the same thing.
+struct Walk {
+    queue: std::collections::VecDeque<ObjectId>,
+    seen: HashSet<ObjectId>,
+}
+
+impl Walk {
+    fn new(tips: &[ObjectId]) -> Walk {
+        let mut walk = Walk {
+            queue: Default::default(),
+            seen: HashSet::default(),
+        };
+        walk.queue(tips.iter().copied());
+        walk
+    }
+
+    /// Queues the commits of `ids` not seen yet.
+    fn queue(&mut self, ids: impl Iterator<Item = ObjectId>) {
+        for id in ids {
+            if self.seen.insert(id) {
+                self.queue.push_back(id);
+            }
+        }
+    }
+
+    fn next(&mut self) -> Option<ObjectId> {
+        self.queue.pop_front()
+    }
 }
 
 /// Depth-first tree traversal with reusable buffers.
+///
+/// What the walk has seen is kept by the tree store's object numbers, one
+/// bit each: git/git's trees hold 146 million entries, nearly all of
+/// objects seen before, and a bit test is what makes passing over them
+/// cheap. Only an object seen for the first time is looked up by id.
 #[derive(Default)]
 struct Walker {
     /// A shallow or partial clone: a missing object is expected.
@@ -216,6 +322,27 @@ struct Walker {
     buf: Vec<u8>,
     entries: Vec<Entry>,
     stack: Vec<(ObjectId, BString)>,
+    seen_trees: Bits,
+    seen_blobs: Bits,
+    /// Symlinks and submodules.
+    seen_others: Bits,
+}
+
+/// A set of numbers, one bit each, that grows as needed.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    /// Adds `n`; returns whether it was new.
+    fn insert(&mut self, n: usize) -> bool {
+        let (word, bit) = (n / 64, 1u64 << (n % 64));
+        if word >= self.0.len() {
+            self.0.resize(word + 1, 0);
+        }
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
 }
 
 impl Walker {
@@ -228,9 +355,10 @@ impl Walker {
         history: &mut History,
         sink: &dyn Sink,
     ) {
-        if !history.trees.insert(root) {
+        if !self.seen_trees.insert(store.number(root)) {
             return;
         }
+        history.trees.insert(root);
         let allowlist = sink.path_allowlist();
         self.stack.push((root, prefix));
         while let Some((id, prefix)) = self.stack.pop() {
@@ -253,60 +381,71 @@ impl Walker {
                 }
             }
             for entry in &self.entries {
-                let oid = store.id(entry);
                 match entry.kind() {
                     EntryKind::Tree => {
-                        if history.trees.insert(oid) {
+                        if self.seen_trees.insert(entry.object()) {
+                            let oid = store.id(entry);
+                            history.trees.insert(oid);
                             self.stack
                                 .push((oid, join(&prefix, store.name(entry).as_ref())));
                         }
                     }
                     EntryKind::Blob | EntryKind::BlobExecutable => {
-                        let known = history.blobs.get(&oid).copied();
+                        let first = self.seen_blobs.insert(entry.object());
                         // With a path allowlist, a blob is left out while
                         // every path it is seen at is allowlisted.
-                        let recheck = allowlist.is_some() && history.allowlisted.contains(&oid);
-                        if known.is_none() || recheck {
+                        if first || allowlist.is_some() {
+                            blob(store, entry, &prefix, first, allowlist, history);
+                        }
+                    }
+                    EntryKind::Link | EntryKind::Commit => {
+                        if self.seen_others.insert(entry.object()) {
+                            let oid = store.id(entry);
+                            history.not_scanned.insert(oid);
                             let path = join(&prefix, store.name(entry).as_ref());
-                            let allowed =
-                                allowlist.is_some_and(|set| set.is_match(&path.to_str_lossy()));
-                            match known {
-                                None => {
-                                    let index = intern(&mut history.paths, path);
-                                    history.blobs.insert(oid, index);
-                                    if allowed {
-                                        history.allowlisted.insert(oid);
-                                    }
-                                }
-                                Some(index) if !allowed => {
-                                    // Named by a path that is scanned.
-                                    history.allowlisted.remove(&oid);
-                                    history.paths[index as usize] = path;
-                                }
-                                Some(_) => {}
+                            if entry.kind() == EntryKind::Link {
+                                log::info!("{path}: skipped: symlink (not followed)");
+                                sink.skip(SkipReason::Symlink);
+                            } else {
+                                log::info!("{path}: skipped: submodule");
+                                sink.skip(SkipReason::Submodule);
                             }
-                        }
-                    }
-                    EntryKind::Link => {
-                        if history.not_scanned.insert(oid) {
-                            log::info!(
-                                "{}: skipped: symlink (not followed)",
-                                join(&prefix, store.name(entry).as_ref())
-                            );
-                            sink.skip(SkipReason::Symlink);
-                        }
-                    }
-                    EntryKind::Commit => {
-                        if history.not_scanned.insert(oid) {
-                            log::info!(
-                                "{}: skipped: submodule",
-                                join(&prefix, store.name(entry).as_ref())
-                            );
-                            sink.skip(SkipReason::Submodule);
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// Records blob `entry` of the tree at `prefix`: its first path (`first`:
+/// never seen before), or, with a path allowlist, the first path that is
+/// not allowlisted.
+fn blob(
+    store: &TreeStore,
+    entry: &Entry,
+    prefix: &BString,
+    first: bool,
+    allowlist: Option<&crate::rules::PathSet>,
+    history: &mut History,
+) {
+    let oid = store.id(entry);
+    if !first && !history.allowlisted.contains(&oid) {
+        return;
+    }
+    let path = join(prefix, store.name(entry).as_ref());
+    let allowed = allowlist.is_some_and(|set| set.is_match(&path.to_str_lossy()));
+    if first {
+        let index = intern(&mut history.paths, path);
+        history.blobs.insert(oid, index);
+        if allowed {
+            history.allowlisted.insert(oid);
+        }
+    } else if !allowed {
+        // Named by a path that is scanned.
+        history.allowlisted.remove(&oid);
+        if let Some(&index) = history.blobs.get(&oid) {
+            history.paths[index as usize] = path;
         }
     }
 }
@@ -346,4 +485,110 @@ pub fn blob_at(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn git(dir: &Path, args: &[&str], date: &str) {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", dir)
+            .env("GIT_AUTHOR_NAME", "Ada Author")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.org")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_NAME", "Ada Author")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+            .env("GIT_COMMITTER_DATE", date)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// A history with two branches merged, committed a day apart each.
+    fn branched_repo(dir: &Path) {
+        let day = |n: u32| format!("2024-01-{n:02}T12:00:00+00:00");
+        git(dir, &["init", "-q", "-b", "main"], &day(1));
+        let mut n = 1;
+        let mut commit = |dir: &Path, file: &str| {
+            std::fs::write(dir.join(file), format!("version {n}\n")).unwrap();
+            git(dir, &["add", "-A"], &day(n));
+            git(dir, &["commit", "-q", "-m", file], &day(n));
+            n += 1;
+        };
+        commit(dir, "a.txt");
+        commit(dir, "b.txt");
+        git(dir, &["checkout", "-q", "-b", "side"], &day(3));
+        commit(dir, "c.txt");
+        commit(dir, "d.txt");
+        git(dir, &["checkout", "-q", "main"], &day(5));
+        commit(dir, "e.txt");
+        git(
+            dir,
+            &["merge", "-q", "--no-ff", "-m", "merge", "side"],
+            &day(7),
+        );
+    }
+
+    #[test]
+    fn the_walk_is_gix_breadth_first_order_with_committer_times() {
+        let dir = tempfile::tempdir().unwrap();
+        branched_repo(dir.path());
+        let repo = gix::open_opts(dir.path(), gix::open::Options::isolated()).unwrap();
+        let head = repo.head_id().unwrap().detach();
+        let expected: Vec<ObjectId> = repo
+            .rev_walk([head])
+            .all()
+            .unwrap()
+            .map(|info| info.unwrap().id)
+            .collect();
+        let tips = Tips {
+            commits: vec![head],
+            ..Tips::default()
+        };
+        let sink = Discard;
+        let mut store = TreeStore::default();
+        // Commits read from the object database, and the same commits
+        // handed over already parsed, as the pass over the packs does.
+        let read = enumerate(&repo, &mut store, &tips, &HashMap::default(), &sink, |_| {}).unwrap();
+        let mut buf = Vec::new();
+        let known: HashMap<ObjectId, Commit> = expected
+            .iter()
+            .map(|&id| (id, read_commit(&repo, id, &mut buf).unwrap()))
+            .collect();
+        let given = enumerate(&repo, &mut store, &tips, &known, &sink, |_| {}).unwrap();
+        for history in [&read, &given] {
+            let order: Vec<ObjectId> = history.commits.iter().map(|c| c.id).collect();
+            assert_eq!(order, expected);
+            let times: Vec<i64> = history.commits.iter().map(|c| c.time).collect();
+            // 2024-01-07 12:00 UTC is 1704628800; the merge, then its
+            // parents (main's 5th, side's 4th), and so on.
+            assert_eq!(times[0], 1_704_628_800);
+            assert!(times.iter().all(|&t| t >= 1_704_110_400), "{times:?}");
+            assert!(history.commits[0].merge);
+            assert_eq!(history.blobs.len(), 5);
+        }
+    }
+
+    /// A sink that scans nothing: the walk only lists.
+    struct Discard;
+
+    impl Sink for Discard {
+        fn max_size(&self) -> u64 {
+            u64::MAX
+        }
+        fn too_large(&self, _: &str, _: u64) {}
+        fn wants_path(&self, _: &str, _: &str) -> bool {
+            true
+        }
+        fn input(&self, _: crate::source::Input<'_>) {}
+        fn skip(&self, reason: SkipReason) {
+            panic!("nothing is skipped here: {reason:?}");
+        }
+    }
 }

@@ -104,18 +104,24 @@ impl Source for HistorySource {
             packs::read(repo, sink, rayon::current_num_threads(), &progress)
         };
         log::info!(
-            "read {} blobs and {} trees of the packs ({} tree entries in a temporary file) in {:.2?}{}",
+            "read {} blobs, {} trees and {} commits of the packs ({} tree entries in a temporary file) in {:.2?}{}",
             packed.blobs.len(),
             packed.trees.len(),
+            packed.commits.len(),
             packed.trees.spilled(),
             started.elapsed(),
             memory()
         );
-        self.trees = packed.trees;
-        self.history = history::enumerate(&local, &mut self.trees, &tips, sink, |n| {
+        let packs::Read {
+            blobs: packed,
+            trees,
+            commits,
+        } = packed;
+        self.trees = trees;
+        self.history = history::enumerate(&local, &mut self.trees, &tips, &commits, sink, |n| {
             progress.commits(n)
         })?;
-        let packed = packed.blobs;
+        drop(commits);
         let history = &self.history;
         for blob in &history.allowlisted {
             if let Some(&index) = history.blobs.get(blob) {

@@ -19,10 +19,11 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use gix::ObjectId;
-use gix::hashtable::HashSet;
+use gix::hashtable::{HashMap, HashSet};
 use gix::odb::pack;
 
 use super::Progress;
+use super::history::Commit;
 use super::trees::TreeStore;
 use crate::source::{Input, Sink};
 
@@ -33,6 +34,8 @@ pub struct Read {
     pub blobs: HashSet<ObjectId>,
     /// Every tree, parsed.
     pub trees: TreeStore,
+    /// Every commit, parsed (the walk then reads none from the packs).
+    pub commits: HashMap<ObjectId, Commit>,
 }
 
 /// Reads every pack of the repository's object directory in one pass each,
@@ -115,6 +118,7 @@ fn read_pack(
         sink,
         hash,
         done: Vec::new(),
+        commits: Vec::new(),
         trees: &trees,
         results: &results,
         progress,
@@ -146,9 +150,15 @@ fn read_pack(
         );
     }
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    read.blobs.extend(results.into_iter().flatten());
+    for (blobs, commits) in results {
+        read.blobs.extend(blobs);
+        read.commits.extend(commits);
+    }
     read.trees = trees.into_inner().unwrap_or_else(|e| e.into_inner());
 }
+
+/// What one worker read: blobs handed over, commits parsed.
+type Handed = (Vec<ObjectId>, Vec<(ObjectId, Commit)>);
 
 /// The per-thread state of the traversal. Each clone is a fresh worker for
 /// another thread; a worker hands its list of blobs over when it is
@@ -158,8 +168,9 @@ struct Worker<'a> {
     sink: &'a dyn Sink,
     hash: gix::hash::Kind,
     done: Vec<ObjectId>,
+    commits: Vec<(ObjectId, Commit)>,
     trees: &'a Mutex<TreeStore>,
-    results: &'a Mutex<Vec<Vec<ObjectId>>>,
+    results: &'a Mutex<Vec<Handed>>,
     progress: &'a Progress,
 }
 
@@ -169,6 +180,7 @@ impl Clone for Worker<'_> {
             sink: self.sink,
             hash: self.hash,
             done: Vec::new(),
+            commits: Vec::new(),
             trees: self.trees,
             results: self.results,
             progress: self.progress,
@@ -178,10 +190,13 @@ impl Clone for Worker<'_> {
 
 impl Drop for Worker<'_> {
     fn drop(&mut self) {
-        if self.done.is_empty() {
+        if self.done.is_empty() && self.commits.is_empty() {
             return;
         }
-        let done = std::mem::take(&mut self.done);
+        let done = (
+            std::mem::take(&mut self.done),
+            std::mem::take(&mut self.commits),
+        );
         match self.results.lock() {
             Ok(mut results) => results.push(done),
             Err(poisoned) => poisoned.into_inner().push(done),
@@ -199,6 +214,14 @@ impl Worker<'_> {
             // A tree that does not parse is left out: the walk reads it
             // again from the object database and says what is wrong.
             let _ = trees.insert(id, data, self.hash);
+            return;
+        }
+        if kind == gix::object::Kind::Commit {
+            // One that does not parse is read again by the walk, which
+            // says what is wrong.
+            if let Ok(commit) = Commit::parse(data, self.hash) {
+                self.commits.push((id, commit));
+            }
             return;
         }
         if kind != gix::object::Kind::Blob {

@@ -192,19 +192,26 @@ impl Differ {
         let mut next_old = 0;
         for entry in &new_entries {
             let store = trees.store();
-            while next_old < old_entries.len()
-                && store.order(&old_entries[next_old], entry) == Ordering::Less
-            {
+            // Most entries are at the same place as in the old tree: equal
+            // name numbers say so without comparing the names' bytes.
+            let order = |old: &Entry| {
+                if old.same_place(entry) {
+                    Ordering::Equal
+                } else {
+                    store.order(old, entry)
+                }
+            };
+            while next_old < old_entries.len() && order(&old_entries[next_old]) == Ordering::Less {
                 next_old += 1;
             }
             let before = old_entries
                 .get(next_old)
-                .filter(|o| store.order(o, entry) == Ordering::Equal);
-            let id = store.id(entry);
-            let before_id = before.map(|o| (o.kind(), store.id(o)));
-            if before_id.map(|(_, o)| o) == Some(id) {
+                .filter(|o| order(o) == Ordering::Equal);
+            if before.is_some_and(|o| o.object() == entry.object()) {
                 continue;
             }
+            let id = store.id(entry);
+            let before_id = before.map(|o| (o.kind(), store.id(o)));
             let path = join(prefix, store.name(entry).as_ref());
             match entry.kind() {
                 EntryKind::Tree => {

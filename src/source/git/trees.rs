@@ -18,7 +18,6 @@
 //! only (indices of names and ids), never a name or a byte of content.
 
 use std::cmp::Ordering;
-use std::collections::HashMap as StdHashMap;
 use std::fs::File;
 use std::io::Write;
 
@@ -27,6 +26,7 @@ use gix::bstr::BString;
 use gix::hashtable::HashMap;
 use gix::objs::tree::EntryKind;
 use gix::prelude::Find;
+use rustc_hash::FxHashMap;
 
 /// One entry of a stored tree.
 #[derive(Clone, Copy, Debug)]
@@ -62,6 +62,19 @@ impl Entry {
 
     fn name(&self) -> usize {
         (self.name_and_kind & ((1 << KIND_SHIFT) - 1)) as usize
+    }
+
+    /// The store's number for the entry's object: equal numbers, equal
+    /// ids. The history walk keeps what it has seen by these numbers.
+    pub fn object(&self) -> usize {
+        self.object as usize
+    }
+
+    /// Whether two entries of one store have the same name and both are,
+    /// or both are not, trees: then git orders them equal.
+    pub fn same_place(&self, other: &Entry) -> bool {
+        self.name() == other.name()
+            && (self.kind() == EntryKind::Tree) == (other.kind() == EntryKind::Tree)
     }
 
     /// The entry as it is written to the spill file.
@@ -112,7 +125,9 @@ pub struct TreeStore {
     spill_failed: bool,
     trees: usize,
     names: Vec<BString>,
-    name_ids: StdHashMap<BString, u32>,
+    /// Names are short and few; a fast hash keeps interning them cheap
+    /// (every entry of every tree is interned).
+    name_ids: FxHashMap<BString, u32>,
     ids: Vec<ObjectId>,
     id_ids: HashMap<ObjectId, u32>,
     /// The entries of the tree being parsed.
@@ -179,7 +194,7 @@ impl TreeStore {
             spill_failed: false,
             trees: 0,
             names: Vec::new(),
-            name_ids: StdHashMap::new(),
+            name_ids: FxHashMap::default(),
             ids: Vec::new(),
             id_ids: HashMap::default(),
             scratch: Vec::new(),
@@ -317,6 +332,12 @@ impl TreeStore {
         self.names.push(name.to_owned());
         self.name_ids.insert(name.to_owned(), id);
         id
+    }
+
+    /// The store's number for object `oid` (see [`Entry::object`]),
+    /// given it now if it has none.
+    pub fn number(&mut self, oid: ObjectId) -> usize {
+        self.intern_id(oid) as usize
     }
 
     fn intern_id(&mut self, oid: ObjectId) -> u32 {
