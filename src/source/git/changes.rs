@@ -12,7 +12,7 @@ use gix::bstr::{BString, ByteSlice};
 use gix::objs::tree::EntryKind;
 use gix::prelude::Find;
 
-use super::history::{CommitNode, History, commit_tree, join};
+use super::history::{CommitNode, History, commit_tree, join, read_commit};
 use super::provenance::{ChangedBlob, Differ, Loading};
 use super::{Locator, read_blob};
 use crate::source::{Input, Place, Produced, Sink, Source};
@@ -120,11 +120,12 @@ impl<'r> Changes<'r> {
                 let e = anyhow::anyhow!("cannot walk {spec}: {e}");
                 if shallow { e.context(SHALLOW_FIX) } else { e }
             })?;
+            let commit = read_commit(repo, info.id, &mut buf)?;
             history.commits.push(CommitNode {
                 id: info.id,
-                tree: commit_tree(repo, info.id, &mut buf)?,
+                tree: commit.tree,
                 first_parent: info.parent_ids.first().copied(),
-                time: info.commit_time.unwrap_or_default(),
+                time: commit.time,
                 merge: info.parent_ids.len() > 1,
             });
         }
