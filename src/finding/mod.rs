@@ -90,13 +90,18 @@ pub struct GitLocation {
     /// first: among equal times the larger is older (not reported).
     #[serde(skip)]
     pub walk_index: usize,
-    /// The blob holding the secret.
+    /// The object holding the secret: the blob, or for a message (path
+    /// `commit message` or `tag message`) the commit or the tag.
     pub blob: String,
     /// The earliest commit that put this blob at this path (absent for
-    /// blobs no commit reaches, such as tagged trees or dangling blobs).
+    /// blobs no commit reaches, such as tagged trees or dangling blobs);
+    /// for a message, its commit, or the commit its tag points at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
-    /// Author of that commit.
+    /// For a tag message: the tag's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Author of that commit (the tagger, for a tag message).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Author's email.
@@ -108,7 +113,8 @@ pub struct GitLocation {
     /// First line of the commit message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    /// Whether HEAD has this blob at this path.
+    /// Whether HEAD has this blob at this path (false for a message: no
+    /// tree holds it).
     pub in_head: bool,
 }
 
