@@ -10,6 +10,7 @@ mod html;
 mod import;
 mod inputs;
 mod labeled;
+mod messages;
 mod reports;
 mod rules;
 mod selfscan;
