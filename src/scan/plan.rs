@@ -260,7 +260,11 @@ impl Outcome {
     /// the summary's counts of them.
     fn new(mut findings: Findings, mut summary: Summary, suppression: &Suppression) -> Outcome {
         let secrets = findings.take_known();
-        let findings = suppression.confident_enough(findings.into_sorted(), &mut summary);
+        let mut findings = findings.into_sorted();
+        for finding in &mut findings {
+            finding.keep_confidence_outside_contexts();
+        }
+        let findings = suppression.confident_enough(findings, &mut summary);
         summary.findings = findings.len();
         summary.locations = findings.iter().map(|f| f.locations.len()).sum();
         Outcome {
