@@ -76,12 +76,39 @@ pub fn is_strong(secret: &[u8]) -> bool {
         && (entropy >= 3.5 || (entropy >= 3.0 && crate::entropy::char_classes(secret) == 4))
 }
 
-/// Whether a private key block is encrypted (`Proc-Type: 4,ENCRYPTED`, or
-/// PKCS #8 `ENCRYPTED PRIVATE KEY`): not usable without its passphrase.
+/// Whether a private key is encrypted, so not usable without its
+/// passphrase: a PEM block with `Proc-Type: 4,ENCRYPTED`, PKCS #8's
+/// `ENCRYPTED PRIVATE KEY`, an OpenSSH key whose cipher is not `none`, or a
+/// PuTTY key file whose `Encryption` is not `none`.
 pub fn is_encrypted_key(secret: &[u8]) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(secret, needle).is_some();
+    if secret.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----") {
+        return openssh_cipher(secret).is_some_and(|cipher| cipher != b"none");
+    }
     secret.starts_with(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
-        || (secret.starts_with(b"-----BEGIN")
-            && memchr::memmem::find(secret, b"Proc-Type: 4,ENCRYPTED").is_some())
+        || (secret.starts_with(b"-----BEGIN") && has(b"Proc-Type: 4,ENCRYPTED"))
+        || (secret.starts_with(b"PuTTY-User-Key-File-")
+            && has(b"Encryption: ")
+            && !has(b"Encryption: none"))
+}
+
+/// The cipher name an OpenSSH private key block declares (`none` when it
+/// is not encrypted), read from the start of its base64 body.
+fn openssh_cipher(block: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let header = b"-----BEGIN OPENSSH PRIVATE KEY-----".len();
+    let body: Vec<u8> = block[header..]
+        .iter()
+        .copied()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+        .take(64)
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(&body[..body.len() / 4 * 4])
+        .ok()?;
+    let rest = bytes.strip_prefix(b"openssh-key-v1\0")?;
+    let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+    rest.get(4..4 + len).map(<[u8]>::to_vec)
 }
 
 /// Whether a match is recognisably a sample: a key block (PEM armour, a
@@ -513,6 +540,25 @@ mod tests {
             b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIE\n"
         ));
         assert!(!is_encrypted_key(pem("MIIEow").as_bytes()));
+        let openssh = |cipher: &str| {
+            use base64::Engine as _;
+            let mut body = b"openssh-key-v1\0".to_vec();
+            body.extend((cipher.len() as u32).to_be_bytes());
+            body.extend(cipher.as_bytes());
+            body.extend([7u8; 40]);
+            let body = base64::engine::general_purpose::STANDARD.encode(body);
+            format!(
+                "-----BEGIN OPENSSH PRIVATE KEY-----\n{body}\n-----END OPENSSH PRIVATE KEY-----"
+            )
+        };
+        assert!(is_encrypted_key(openssh("aes256-ctr").as_bytes()));
+        assert!(!is_encrypted_key(openssh("none").as_bytes()));
+        assert!(is_encrypted_key(
+            b"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: aes256-cbc\n"
+        ));
+        assert!(!is_encrypted_key(
+            b"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n"
+        ));
         assert!(!is_encrypted_key(b"Proc-Type: 4,ENCRYPTED"));
     }
 
