@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod default_report;
 mod explain;
 mod forges;
 mod git;
