@@ -140,15 +140,8 @@ impl ChunkScanner<'_> {
             self.summary.suppressed_ignored += 1;
             return;
         }
-        let context = classify::classify(origin.relative, &hit.snippet).or_else(|| {
-            if hit.in_test_module || hit.test_named {
-                Some(classify::CodeKind::Test)
-            } else if hit.in_doc_string {
-                Some(classify::CodeKind::Example)
-            } else {
-                None
-            }
-        });
+        let context =
+            classify::classify(origin.relative, &hit.snippet).or_else(|| code_context(hit));
         let encrypted = classify::is_encrypted_key(&hit.secret);
         let confidence = if encrypted {
             Confidence::Low
@@ -184,6 +177,18 @@ impl ChunkScanner<'_> {
             key,
             location,
         );
+    }
+}
+
+/// The context the text around a hit gives it: a test module or a test
+/// name, or a documentation string.
+fn code_context(hit: &Hit) -> Option<classify::CodeKind> {
+    if hit.in_test_module || hit.test_named {
+        Some(classify::CodeKind::Test)
+    } else if hit.in_doc_string {
+        Some(classify::CodeKind::Example)
+    } else {
+        None
     }
 }
 
