@@ -52,6 +52,17 @@ fn a_test_key_is_counted_not_shown_and_listed_at_low() {
     );
     assert!(!stderr.contains(&key[40..80]), "{stderr}");
 
+    let html = tree
+        .cmd()
+        .args(["scan", ".", "--no-git", "--no-progress", "-f", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(html.stdout).unwrap();
+    assert!(
+        html.contains("1 (1 in test code)"),
+        "the HTML header says it too"
+    );
+
     let (code, json) = scan(&tree, &["--min-confidence", "low"]);
     assert_eq!(code, 1, "{json}");
     assert_eq!(

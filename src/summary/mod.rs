@@ -280,6 +280,16 @@ impl Summary {
     /// examples: ` (200 in test code and 11 documented examples;
     /// --min-confidence low lists them)`, or nothing.
     fn not_shown_by_context(&self) -> String {
+        match self.not_shown_breakdown() {
+            Some(parts) => format!(" ({parts}; --min-confidence low lists them)"),
+            None => String::new(),
+        }
+    }
+
+    /// How many of the locations below the minimum confidence are test
+    /// code and documented examples (`200 in test code and 11 documented
+    /// examples`), if any are.
+    pub fn not_shown_breakdown(&self) -> Option<String> {
         let mut parts = Vec::new();
         if self.below_min_confidence_test > 0 {
             parts.push(format!("{} in test code", self.below_min_confidence_test));
@@ -288,13 +298,7 @@ impl Summary {
         if examples > 0 {
             parts.push(format!("{examples} documented example{}", plural(examples)));
         }
-        if parts.is_empty() {
-            return String::new();
-        }
-        format!(
-            " ({}; --min-confidence low lists them)",
-            parts.join(" and ")
-        )
+        (!parts.is_empty()).then(|| parts.join(" and "))
     }
 
     /// Adds the counts of locations left out for their confidence.

@@ -88,7 +88,7 @@ pub fn commit(
 pub fn tags(repo: &gix::Repository, only: &[String], sink: &dyn Sink) {
     let mut seen = HashSet::default();
     let mut buf = Vec::new();
-    for mut id in tag_tips(repo, only, sink) {
+    for mut id in tag_tips(repo, only) {
         // A tag of a tag: each message in the chain.
         while seen.insert(id) {
             match tag(repo, id, sink, &mut buf) {
@@ -101,10 +101,9 @@ pub fn tags(repo: &gix::Repository, only: &[String], sink: &dyn Sink) {
 
 /// The objects the refs (or the revisions `only`) point at that are tags,
 /// sorted.
-fn tag_tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> Vec<ObjectId> {
+fn tag_tips(repo: &gix::Repository, only: &[String]) -> Vec<ObjectId> {
     let mut ids: Vec<ObjectId> = Vec::new();
     if only.is_empty() {
-        // A ref that cannot be read was counted by the walk's own tips.
         if let Ok(platform) = repo.references()
             && let Ok(all) = platform.all()
         {
@@ -122,13 +121,10 @@ fn tag_tips(repo: &gix::Repository, only: &[String], sink: &dyn Sink) -> Vec<Obj
     }
     ids.sort();
     ids.dedup();
-    ids.retain(|&id| match repo.find_header(id) {
-        Ok(header) => header.kind() == gix::object::Kind::Tag,
-        Err(err) => {
-            log::warn!("object {id} of a ref cannot be read: {err}");
-            sink.unread(&format!("object {id}"), SkipReason::Unreadable);
-            false
-        }
+    // A ref whose object cannot be read was counted by the walk's tips.
+    ids.retain(|&id| {
+        repo.find_header(id)
+            .is_ok_and(|header| header.kind() == gix::object::Kind::Tag)
     });
     ids
 }
