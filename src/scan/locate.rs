@@ -266,3 +266,24 @@ fn claim_decoded(claimed: &mut [Claim], secret: &Range<usize>, out: &mut [Hit]) 
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::name_before;
+
+    #[test]
+    fn a_name_is_looked_for_on_the_line_and_above_a_bare_value() {
+        let at = |text: &str, value: &str| name_before(text.as_bytes(), text.find(value).unwrap());
+        assert_eq!(at("KEY = 'v'\n", "v'"), "KEY = '");
+        assert_eq!(
+            at("x = 1\nconst char kTestKey[] = R\"(\n-----BEGIN\n", "-----"),
+            "const char kTestKey[] = R\"("
+        );
+        assert_eq!(
+            at("  \"v\"\n", "v\""),
+            "  \"",
+            "nothing above the first line"
+        );
+        assert_eq!(at("a\nb c v\n", "v"), "b c ", "not bare: its own line");
+    }
+}
