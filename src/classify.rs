@@ -35,7 +35,8 @@ impl CodeKind {
     }
 
     /// `confidence` lowered for this context: one step for tests and
-    /// third-party code; for documentation two steps, except that a
+    /// third-party code, two for a key block in a test (a test key); for
+    /// documentation two steps, except that a
     /// provider-format match (high confidence) that is not recognisably a
     /// `sample` (see [`is_sample`]) loses only one and so stays in the
     /// default report.
@@ -49,6 +50,10 @@ impl CodeKind {
     /// runbook or a README is far more often pasted from a live account.
     pub fn lower(self, confidence: Confidence, sample: bool, strong: bool) -> Confidence {
         match self {
+            // A key block in a test is a test key: the default report
+            // leaves it out (a copy outside test code raises it again, see
+            // `Findings::keep_confidence_outside_contexts`).
+            CodeKind::Test if sample => confidence.lower().lower(),
             CodeKind::Test | CodeKind::Vendored => confidence.lower(),
             CodeKind::Example if confidence == Confidence::High && !sample => confidence.lower(),
             CodeKind::Example if confidence == Confidence::Medium && strong && !sample => {
@@ -69,6 +74,41 @@ pub fn is_strong(secret: &[u8]) -> bool {
     let entropy = crate::entropy::entropy(secret);
     secret.len() >= 12
         && (entropy >= 3.5 || (entropy >= 3.0 && crate::entropy::char_classes(secret) == 4))
+}
+
+/// Whether a private key is encrypted, so not usable without its
+/// passphrase: a PEM block with `Proc-Type: 4,ENCRYPTED`, PKCS #8's
+/// `ENCRYPTED PRIVATE KEY`, an OpenSSH key whose cipher is not `none`, or a
+/// PuTTY key file whose `Encryption` is not `none`.
+pub fn is_encrypted_key(secret: &[u8]) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(secret, needle).is_some();
+    if secret.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----") {
+        return openssh_cipher(secret).is_some_and(|cipher| cipher != b"none");
+    }
+    secret.starts_with(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        || (secret.starts_with(b"-----BEGIN") && has(b"Proc-Type: 4,ENCRYPTED"))
+        || (secret.starts_with(b"PuTTY-User-Key-File-")
+            && has(b"Encryption: ")
+            && !has(b"Encryption: none"))
+}
+
+/// The cipher name an OpenSSH private key block declares (`none` when it
+/// is not encrypted), read from the start of its base64 body.
+fn openssh_cipher(block: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let header = b"-----BEGIN OPENSSH PRIVATE KEY-----".len();
+    let body: Vec<u8> = block[header..]
+        .iter()
+        .copied()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+        .take(64)
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(&body[..body.len() / 4 * 4])
+        .ok()?;
+    let rest = bytes.strip_prefix(b"openssh-key-v1\0")?;
+    let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+    rest.get(4..4 + len).map(<[u8]>::to_vec)
 }
 
 /// Whether a match is recognisably a sample: a key block (PEM armour, a
@@ -98,6 +138,7 @@ const TEST_DIRS: &[&str] = &[
     "mocks",
     "__mocks__",
     "e2e",
+    "dummyserver",
     "bench",
     "benches",
     "benchmark",
@@ -158,6 +199,7 @@ pub fn classify(path: &str, line: &str) -> Option<CodeKind> {
         .iter()
         .any(|s| s.split(['-', '_', '.']).any(|w| EXAMPLE_DIRS.contains(&w)))
         || doc_file(file)
+        || example_data_file(file)
         || doc_comment(line)
         || addresses_example_host(line)
     {
@@ -311,13 +353,32 @@ pub fn test_name(before: &str) -> bool {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    words[words.len().saturating_sub(4)..].iter().any(|word| {
-        let word = word.to_ascii_lowercase();
-        matches!(
-            word.as_str(),
-            "test" | "tests" | "dummy" | "fake" | "mock" | "sample"
-        )
-    })
+    words[words.len().saturating_sub(4)..]
+        .iter()
+        .flat_map(|word| camel_words(word))
+        .any(|word| {
+            let word = word.to_ascii_lowercase();
+            matches!(
+                word.as_str(),
+                "test" | "tests" | "dummy" | "fake" | "mock" | "sample"
+            )
+        })
+}
+
+/// The words of a camel-case name: `kTestKey` is `k`, `Test`, `Key`
+/// (`latest` and `Contest` stay whole).
+fn camel_words(name: &str) -> Vec<&str> {
+    let bytes = name.as_bytes();
+    let mut words = Vec::new();
+    let mut start = 0;
+    for i in 1..bytes.len() {
+        if bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    words.push(&name[start..]);
+    words
 }
 
 /// Offset where Rust test code starts in `text`: the first
@@ -331,6 +392,29 @@ pub fn rust_test_module(text: &[u8]) -> Option<usize> {
             .take_while(|&&b| b != b'\n')
             .all(|b| b.is_ascii_whitespace())
     })
+}
+
+/// API descriptions and example data: `service-2.json` and
+/// `examples-1.json` (AWS SDK models), `openapi.json`, `*.openapi.yaml`,
+/// `swagger.json`, `spec3.json` (Stripe's OpenAPI description), and JSON or
+/// YAML files named as examples (`example.json`, `examples-1.json`). Their
+/// values are documentation of an API, not its configuration.
+fn example_data_file(file: &str) -> bool {
+    let Some((stem, extension)) = file.rsplit_once('.') else {
+        return false;
+    };
+    if !matches!(extension, "json" | "yaml" | "yml") {
+        return false;
+    }
+    let words: Vec<&str> = stem.split(['-', '_', '.']).collect();
+    let numbered = |name: &str| {
+        words.len() == 2 && words[0] == name && words[1].bytes().all(|b| b.is_ascii_digit())
+    };
+    numbered("service")
+        || words
+            .iter()
+            .any(|w| matches!(*w, "openapi" | "swagger" | "example" | "examples"))
+        || matches!(stem, "spec3" | "spec3.sdk")
 }
 
 fn doc_file(file: &str) -> bool {
@@ -377,6 +461,23 @@ mod tests {
             ("src/latest.py", None),
             ("contest/app.py", None),
             ("config/settings.py", None),
+            ("dummyserver/certs/server.key", Some(CodeKind::Test)),
+            ("pkg/testdata/key.pem", Some(CodeKind::Test)),
+            ("samples/app/config.py", Some(CodeKind::Example)),
+            (
+                "botocore/data/s3/2006-03-01/service-2.json",
+                Some(CodeKind::Example),
+            ),
+            (
+                "botocore/data/s3/2006-03-01/examples-1.json",
+                Some(CodeKind::Example),
+            ),
+            ("api/stripe/spec3.json", Some(CodeKind::Example)),
+            ("api/billing.openapi.yaml", Some(CodeKind::Example)),
+            ("api/swagger.json", Some(CodeKind::Example)),
+            ("config/service-2.py", None),
+            ("config/services.json", None),
+            ("config/prod.pem", None),
         ];
         for (path, expected) in cases {
             assert_eq!(classify(path, ""), expected, "{path}");
@@ -421,9 +522,56 @@ mod tests {
         assert!(test_name("TEST_HASH_2A = \""));
         assert!(test_name("fake_token: "));
         assert!(!test_name("latest_token = "));
+        assert!(test_name("static const char kTestKey[] = \""));
+        assert!(test_name("TEST_KEY = '"));
+        assert!(!test_name("const char kContestKey[] = \""));
         assert!(!test_name(
             "…Sample\": \"https://a.io/cb?state={\"client_secret\":\""
         ));
+    }
+
+    #[test]
+    fn encrypted_keys() {
+        let pem = |body: &str| format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\nMIIE\n");
+        assert!(is_encrypted_key(
+            pem("Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00").as_bytes()
+        ));
+        assert!(is_encrypted_key(
+            b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIE\n"
+        ));
+        assert!(!is_encrypted_key(pem("MIIEow").as_bytes()));
+        let openssh = |cipher: &str| {
+            use base64::Engine as _;
+            let mut body = b"openssh-key-v1\0".to_vec();
+            body.extend((cipher.len() as u32).to_be_bytes());
+            body.extend(cipher.as_bytes());
+            body.extend([7u8; 40]);
+            let body = base64::engine::general_purpose::STANDARD.encode(body);
+            format!(
+                "-----BEGIN OPENSSH PRIVATE KEY-----\n{body}\n-----END OPENSSH PRIVATE KEY-----"
+            )
+        };
+        assert!(is_encrypted_key(openssh("aes256-ctr").as_bytes()));
+        assert!(!is_encrypted_key(openssh("none").as_bytes()));
+        assert!(is_encrypted_key(
+            b"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: aes256-cbc\n"
+        ));
+        assert!(!is_encrypted_key(
+            b"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n"
+        ));
+        assert!(!is_encrypted_key(b"Proc-Type: 4,ENCRYPTED"));
+    }
+
+    #[test]
+    fn test_keys_are_lowered_out_of_the_default_report() {
+        assert_eq!(
+            CodeKind::Test.lower(Confidence::High, true, false),
+            Confidence::Low
+        );
+        assert_eq!(
+            CodeKind::Vendored.lower(Confidence::High, true, false),
+            Confidence::Medium
+        );
     }
 
     #[test]

@@ -322,6 +322,10 @@ pub struct CommonArgs {
     /// one that introduced it.
     #[arg(long, conflicts_with = "no_git")]
     pub no_dedup: bool,
+    /// Git: do not scan commit and annotated tag messages (history and
+    /// range scans scan them by default).
+    #[arg(long, conflicts_with_all = ["no_git", "staged"])]
+    pub no_messages: bool,
     /// Do not show a progress bar (it is shown only on a terminal).
     #[arg(long)]
     pub no_progress: bool,

@@ -257,7 +257,7 @@ impl Kind {
                 "note",
             ],
             Kind::Git => &[
-                "blob", "commit", "author", "email", "date", "summary", "in_head",
+                "blob", "commit", "tag", "author", "email", "date", "summary", "in_head",
             ],
             Kind::Summary => &[
                 "commits",
@@ -269,6 +269,8 @@ impl Kind {
                 "suppressed_ignored",
                 "suppressed_allowlisted_path",
                 "below_min_confidence",
+                "below_min_confidence_test",
+                "below_min_confidence_example",
                 "checksum_mismatch",
                 "decode_limit",
                 "decode_limit_inputs",

@@ -196,7 +196,6 @@ fn min_confidence_filters() {
 fn context_lowers_confidence() {
     let tree = Tree::new();
     let token = gitlab_pat(11);
-    tree.write("app/settings.py", format!("TOKEN = '{token}'\n"));
     tree.write("tests/test_client.py", format!("TOKEN = '{token}'\n"));
     tree.write("docs/setup.md", format!("export TOKEN={token}\n"));
     tree.write(
@@ -228,7 +227,6 @@ fn context_lowers_confidence() {
     assert_eq!(
         seen(&json),
         [
-            row("app/settings.py", "high", None),
             row("docs/setup.md", "medium", Some("example")),
             row("tests/test_client.py", "medium", Some("test")),
         ],
@@ -247,6 +245,20 @@ fn context_lowers_confidence() {
         seen(&json).contains(&row("docs/api.md", "low", Some("example"))),
         "{:?}",
         seen(&json)
+    );
+
+    // The same token in ordinary code: its test and documentation copies
+    // are not only examples, and keep the full confidence.
+    tree.write("app/settings.py", format!("TOKEN = '{token}'\n"));
+    let (_, json) = run_json(tree.cmd().args(["scan", ".", "-f", "json"]));
+    assert_eq!(
+        seen(&json),
+        [
+            row("app/settings.py", "high", None),
+            row("docs/api.md", "high", Some("example")),
+            row("docs/setup.md", "high", Some("example")),
+            row("tests/test_client.py", "high", Some("test")),
+        ]
     );
 }
 

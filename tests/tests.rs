@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod default_report;
 mod explain;
 mod forges;
 mod git;
@@ -10,6 +11,7 @@ mod html;
 mod import;
 mod inputs;
 mod labeled;
+mod messages;
 mod reports;
 mod rules;
 mod selfscan;

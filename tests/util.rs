@@ -160,3 +160,28 @@ pub fn decodes_to_more_than_twice_itself() -> String {
     let line = format!("v \\u0041 {run} ").repeat(10) + "\n";
     line.repeat(100)
 }
+
+pub const BASE64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// An RSA private key block (PKCS #1 PEM) of random base64, in lines of 64:
+/// the shape of a key, not a key.
+pub fn rsa_private_key(seed: u64) -> String {
+    pem_block("RSA PRIVATE KEY", "", seed)
+}
+
+/// An RSA private key block encrypted the legacy OpenSSL way
+/// (`Proc-Type: 4,ENCRYPTED`), of random base64.
+pub fn encrypted_rsa_private_key(seed: u64) -> String {
+    let iv = Rng::new(seed ^ 0x5eed).string("0123456789ABCDEF", 32);
+    let headers = format!("Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,{iv}\n\n");
+    pem_block("RSA PRIVATE KEY", &headers, seed)
+}
+
+fn pem_block(label: &str, headers: &str, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let body: Vec<String> = (0..20).map(|_| rng.string(BASE64, 64)).collect();
+    format!(
+        "-----BEGIN {label}-----\n{headers}{}\n-----END {label}-----",
+        body.join("\n")
+    )
+}

@@ -163,6 +163,7 @@ pub(super) fn request(global: &GlobalArgs, args: &CommonArgs) -> ScanRequest {
         all_objects: args.all_objects,
         refs: args.refs.clone(),
         no_dedup: args.no_dedup,
+        no_messages: args.no_messages,
         config: args.config.clone(),
         baseline: args.baseline.clone(),
         max_file_size: args.max_file_size,

@@ -79,6 +79,10 @@ impl Location {
 /// How the note of a look-alike token starts.
 pub const CHECKSUM_MISMATCH: &str = "checksum does not match";
 
+/// The note of an encrypted private key, which is reported at low
+/// confidence.
+pub const ENCRYPTED_KEY: &str = "encrypted private key: not usable without its passphrase";
+
 /// The git provenance of a location: the blob, and the commit that first
 /// put that blob at that path.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,13 +94,18 @@ pub struct GitLocation {
     /// first: among equal times the larger is older (not reported).
     #[serde(skip)]
     pub walk_index: usize,
-    /// The blob holding the secret.
+    /// The object holding the secret: the blob, or for a message (path
+    /// `commit message` or `tag message`) the commit or the tag.
     pub blob: String,
     /// The earliest commit that put this blob at this path (absent for
-    /// blobs no commit reaches, such as tagged trees or dangling blobs).
+    /// blobs no commit reaches, such as tagged trees or dangling blobs);
+    /// for a message, its commit, or the commit its tag points at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
-    /// Author of that commit.
+    /// For a tag message: the tag's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Author of that commit (the tagger, for a tag message).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Author's email.
@@ -108,7 +117,8 @@ pub struct GitLocation {
     /// First line of the commit message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    /// Whether HEAD has this blob at this path.
+    /// Whether HEAD has this blob at this path (false for a message: no
+    /// tree holds it).
     pub in_head: bool,
 }
 
@@ -156,6 +166,28 @@ impl Finding {
             .map(|l| l.confidence)
             .max()
             .unwrap_or(self.rule.syntax.confidence)
+    }
+
+    /// Gives test and documentation locations back the confidence of the
+    /// finding's locations outside any context: a test key that is also
+    /// in ordinary code (or was, somewhere in the history) is not only a
+    /// test key. Look-alike tokens are left as they are.
+    pub fn keep_confidence_outside_contexts(&mut self) {
+        let plain = self
+            .locations
+            .iter()
+            .filter(|l| l.context.is_none() && !l.checksum_mismatch())
+            .map(|l| l.confidence)
+            .max();
+        let Some(plain) = plain else {
+            return;
+        };
+        for location in &mut self.locations {
+            let lowered = matches!(location.context, Some(CodeKind::Test | CodeKind::Example));
+            if lowered && !location.checksum_mismatch() && location.confidence < plain {
+                location.confidence = plain;
+            }
+        }
     }
 
     /// The secret as text (invalid UTF-8 replaced).

@@ -88,10 +88,16 @@ fn messages(summary: &Summary) -> Vec<Value> {
     if summary.below_min_confidence > 0 {
         messages.push(json!({
             "level": "info",
-            "value": format!(
-                "{} location(s) below the minimum confidence not reported (test keys, documented examples, weak generic matches)",
-                summary.below_min_confidence
-            ),
+            "value": match summary.not_shown_breakdown() {
+                Some(parts) => format!(
+                    "{} location(s) below the minimum confidence not reported ({parts})",
+                    summary.below_min_confidence
+                ),
+                None => format!(
+                    "{} location(s) below the minimum confidence not reported (test keys, documented examples, weak generic matches)",
+                    summary.below_min_confidence
+                ),
+            },
         }));
     }
     messages

@@ -137,6 +137,19 @@ fn write_git(w: &mut dyn Write, git: &GitLocation) -> io::Result<()> {
     } else {
         "not in HEAD"
     };
+    if let Some(tag) = &git.tag {
+        let commit = git.commit.as_deref().unwrap_or("?");
+        return writeln!(
+            w,
+            "    {DIM}tag {} on commit {} by {} <{}> on {}: {}{DIM:#}",
+            escape(tag),
+            &commit[..commit.len().min(12)],
+            escape(git.author.as_deref().unwrap_or("?")),
+            escape(git.email.as_deref().unwrap_or("?")),
+            git.date.as_deref().unwrap_or("?"),
+            escape(git.summary.as_deref().unwrap_or("")),
+        );
+    }
     match &git.commit {
         Some(commit) => writeln!(
             w,

@@ -207,6 +207,9 @@ fn result(finding: &Finding, location: &Location, index: usize, base: Option<&st
         if let Some(commit) = &git.commit {
             properties["commit"] = json!(commit);
         }
+        if let Some(tag) = &git.tag {
+            properties["tag"] = json!(tag);
+        }
     }
     json!({
         "ruleId": finding.rule.id(),

@@ -49,6 +49,9 @@ pub struct Hit {
     pub in_test_module: bool,
     /// In a documentation string (a Python docstring, say).
     pub in_doc_string: bool,
+    /// Named a test value (`TEST_KEY = "..."`, `kTestKey[] =` on the line
+    /// before a value that starts its line).
+    pub test_named: bool,
     /// The rule's prefix and shape without its checksum.
     pub checksum_mismatch: bool,
     /// A match of its decoded form replaced it (see `claim_decoded`): it
@@ -113,6 +116,7 @@ impl ChunkScanner<'_> {
                 decoded: chain.to_vec(),
                 in_test_module: false,
                 in_doc_string: false,
+                test_named: classify::test_name(&name_before(haystack, m.secret.start)),
                 checksum_mismatch: m.checksum_mismatch,
                 superseded: false,
             });
@@ -136,24 +140,23 @@ impl ChunkScanner<'_> {
             self.summary.suppressed_ignored += 1;
             return;
         }
-        let context = classify::classify(origin.relative, &hit.snippet).or_else(|| {
-            if hit.in_test_module || test_named(hit) {
-                Some(classify::CodeKind::Test)
-            } else if hit.in_doc_string {
-                Some(classify::CodeKind::Example)
-            } else {
-                None
-            }
-        });
-        let location = Location {
-            repository: None,
-            confidence: context.map_or(hit.confidence, |c| {
+        let context =
+            classify::classify(origin.relative, &hit.snippet).or_else(|| code_context(hit));
+        let encrypted = classify::is_encrypted_key(&hit.secret);
+        let confidence = if encrypted {
+            Confidence::Low
+        } else {
+            context.map_or(hit.confidence, |c| {
                 c.lower(
                     hit.confidence,
                     classify::is_sample(&hit.secret, &hit.snippet),
                     rule.syntax.strong_in_docs && classify::is_strong(&hit.secret),
                 )
-            }),
+            })
+        };
+        let location = Location {
+            repository: None,
+            confidence,
             context,
             decoded: hit.decoded.clone(),
             path: origin.display.to_owned(),
@@ -164,13 +167,7 @@ impl ChunkScanner<'_> {
             fingerprint,
             snippet: hit.snippet.clone(),
             git,
-            note: hit.checksum_mismatch.then(|| {
-                format!(
-                    "{}: not a real {}",
-                    finding::CHECKSUM_MISMATCH,
-                    rule.syntax.name
-                )
-            }),
+            note: note(hit, rule, encrypted),
         };
         self.findings.add(
             hit.rule,
@@ -183,13 +180,52 @@ impl ChunkScanner<'_> {
     }
 }
 
-/// Whether the line names the secret a test value (see
-/// [`classify::test_name`]).
-fn test_named(hit: &Hit) -> bool {
-    let secret = String::from_utf8_lossy(&hit.secret);
-    hit.snippet
-        .find(secret.as_ref())
-        .is_some_and(|at| classify::test_name(&hit.snippet[..at]))
+/// The context the text around a hit gives it: a test module or a test
+/// name, or a documentation string.
+fn code_context(hit: &Hit) -> Option<classify::CodeKind> {
+    if hit.in_test_module || hit.test_named {
+        Some(classify::CodeKind::Test)
+    } else if hit.in_doc_string {
+        Some(classify::CodeKind::Example)
+    } else {
+        None
+    }
+}
+
+/// Why a location is reported as it is, when that is not plain.
+fn note(hit: &Hit, rule: &crate::rules::Rule, encrypted: bool) -> Option<String> {
+    if hit.checksum_mismatch {
+        Some(format!(
+            "{}: not a real {}",
+            finding::CHECKSUM_MISMATCH,
+            rule.syntax.name
+        ))
+    } else if encrypted {
+        Some(finding::ENCRYPTED_KEY.to_owned())
+    } else {
+        None
+    }
+}
+
+/// How far before a secret its name is looked for.
+const NAME_REACH: usize = 160;
+
+/// The text that names the secret at `start` (see [`classify::test_name`]):
+/// its line up to it, or, when only quotes and spaces come before it there
+/// (a value continued from the line above, as a key block in a C string),
+/// the line before.
+fn name_before(text: &[u8], start: usize) -> String {
+    let line_start = memchr::memrchr(b'\n', &text[..start]).map_or(0, |i| i + 1);
+    let before = &text[line_start.max(start.saturating_sub(NAME_REACH))..start];
+    let bare = before
+        .iter()
+        .all(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`' | b'('));
+    if !bare || line_start == 0 {
+        return String::from_utf8_lossy(before).into_owned();
+    }
+    let above = &text[..line_start - 1];
+    let from = memchr::memrchr(b'\n', above).map_or(0, |i| i + 1);
+    String::from_utf8_lossy(&above[from.max(above.len().saturating_sub(NAME_REACH))..]).into_owned()
 }
 
 /// What locating the hits of one text keeps: where it is in the text, and
@@ -229,4 +265,25 @@ fn claim_decoded(claimed: &mut [Claim], secret: &Range<usize>, out: &mut [Hit]) 
         claim.plain_generic = false;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_before;
+
+    #[test]
+    fn a_name_is_looked_for_on_the_line_and_above_a_bare_value() {
+        let at = |text: &str, value: &str| name_before(text.as_bytes(), text.find(value).unwrap());
+        assert_eq!(at("KEY = 'v'\n", "v'"), "KEY = '");
+        assert_eq!(
+            at("x = 1\nconst char kTestKey[] = R\"(\n-----BEGIN\n", "-----"),
+            "const char kTestKey[] = R\"("
+        );
+        assert_eq!(
+            at("  \"v\"\n", "v\""),
+            "  \"",
+            "nothing above the first line"
+        );
+        assert_eq!(at("a\nb c v\n", "v"), "b c ", "not bare: its own line");
+    }
 }

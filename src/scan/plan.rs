@@ -56,6 +56,8 @@ pub struct ScanPlan {
     pub threads: usize,
     /// Remember blocks of lines already searched.
     pub memo: bool,
+    /// Leave out commit and tag messages (history and range scans).
+    pub no_messages: bool,
     /// What the scanned repository's own configuration turns off or
     /// narrows, if anything.
     pub narrowing: Option<Narrowing>,
@@ -122,10 +124,11 @@ impl ScanPlan {
             || request.range.is_some()
             || request.all_objects
             || !request.refs.is_empty()
-            || request.no_dedup;
+            || request.no_dedup
+            || request.no_messages;
         if repo.is_none() && git_only {
             bail!(
-                "--staged, --range, --all-objects, --ref and --no-dedup need a git repository; '{}' is not one",
+                "--staged, --range, --all-objects, --ref, --no-dedup and --no-messages need a git repository; '{}' is not one",
                 path.display()
             );
         }
@@ -172,6 +175,7 @@ impl ScanPlan {
                     no_dedup: request.no_dedup,
                     progress: request.progress,
                     read_one_by_one: false,
+                    no_messages: request.no_messages,
                 },
             ),
             None if stdin => Target::Stdin,
@@ -186,6 +190,7 @@ impl ScanPlan {
             respect_ignore: !request.no_ignore,
             threads: request.threads.unwrap_or(0),
             memo: !request.no_memo,
+            no_messages: request.no_messages,
             narrowing,
             report: request.report.clone(),
             shard: request.shard,
@@ -212,7 +217,13 @@ impl ScanPlan {
                         Ok(Default::default())
                     }
                 },
-                Target::Range(ref repo, ref spec) => driver.scan(&mut Changes::range(repo, spec)?),
+                Target::Range(ref repo, ref spec) => {
+                    let mut changes = Changes::range(repo, spec)?;
+                    if self.no_messages {
+                        changes = changes.without_messages();
+                    }
+                    driver.scan(&mut changes)
+                }
                 Target::History(repo, options) => {
                     driver.scan(&mut HistorySource::new(repo, options))
                 }
@@ -249,7 +260,11 @@ impl Outcome {
     /// the summary's counts of them.
     fn new(mut findings: Findings, mut summary: Summary, suppression: &Suppression) -> Outcome {
         let secrets = findings.take_known();
-        let findings = suppression.confident_enough(findings.into_sorted(), &mut summary);
+        let mut findings = findings.into_sorted();
+        for finding in &mut findings {
+            finding.keep_confidence_outside_contexts();
+        }
+        let findings = suppression.confident_enough(findings, &mut summary);
         summary.findings = findings.len();
         summary.locations = findings.iter().map(|f| f.locations.len()).sum();
         Outcome {

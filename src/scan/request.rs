@@ -23,6 +23,8 @@ pub struct ScanRequest {
     pub refs: Vec<String>,
     /// Git: every blob version, not only the earliest per path.
     pub no_dedup: bool,
+    /// Git: do not scan commit and annotated tag messages.
+    pub no_messages: bool,
     /// A configuration file instead of `.leakhound.yml` at the root.
     pub config: Option<PathBuf>,
     /// A baseline whose findings are not reported again.

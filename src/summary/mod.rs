@@ -121,6 +121,13 @@ pub struct Summary {
     /// confidence (test code, documentation, weak generic matches).
     #[serde(skip_serializing_if = "is_zero")]
     pub below_min_confidence: u64,
+    /// Of those, locations in test code (test keys, fixtures).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub below_min_confidence_test: u64,
+    /// Of those, documented examples (documentation, samples, API
+    /// descriptions).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub below_min_confidence_example: u64,
     /// Of those, look-alike tokens whose checksum does not match (made up
     /// or mistyped: not real tokens).
     #[serde(skip_serializing_if = "is_zero")]
@@ -269,6 +276,39 @@ impl Summary {
         (self.stats.is_none() && *self == plain).then_some(self.bytes_scanned)
     }
 
+    /// What of the locations not shown is test code and documented
+    /// examples: ` (200 in test code and 11 documented examples;
+    /// --min-confidence low lists them)`, or nothing.
+    fn not_shown_by_context(&self) -> String {
+        match self.not_shown_breakdown() {
+            Some(parts) => format!(" ({parts}; --min-confidence low lists them)"),
+            None => String::new(),
+        }
+    }
+
+    /// How many of the locations below the minimum confidence are test
+    /// code and documented examples (`200 in test code and 11 documented
+    /// examples`), if any are.
+    pub fn not_shown_breakdown(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.below_min_confidence_test > 0 {
+            parts.push(format!("{} in test code", self.below_min_confidence_test));
+        }
+        let examples = self.below_min_confidence_example;
+        if examples > 0 {
+            parts.push(format!("{examples} documented example{}", plural(examples)));
+        }
+        (!parts.is_empty()).then(|| parts.join(" and "))
+    }
+
+    /// Adds the counts of locations left out for their confidence.
+    pub fn merge_not_shown(&mut self, other: &Summary) {
+        self.below_min_confidence += other.below_min_confidence;
+        self.below_min_confidence_test += other.below_min_confidence_test;
+        self.below_min_confidence_example += other.below_min_confidence_example;
+        self.checksum_mismatch += other.checksum_mismatch;
+    }
+
     /// One line for stderr: what was scanned, found and skipped.
     pub fn line(&self, elapsed: Duration) -> String {
         let commits = if self.commits > 0 {
@@ -329,6 +369,7 @@ impl Summary {
                 self.below_min_confidence,
                 plural(self.below_min_confidence)
             ));
+            s.push_str(&self.not_shown_by_context());
             match self.checksum_mismatch {
                 0 => {}
                 1 => s.push_str(

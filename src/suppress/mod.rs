@@ -20,6 +20,7 @@ mod inline;
 
 use std::collections::HashSet;
 
+use crate::classify::CodeKind;
 use crate::finding::Finding;
 use crate::rules::{Confidence, Rule};
 use crate::summary::Summary;
@@ -61,17 +62,27 @@ impl Suppression {
         findings
             .into_iter()
             .filter_map(|mut f| {
-                let before = f.locations.len();
-                let look_alikes = f
-                    .locations
-                    .iter()
-                    .filter(|l| l.confidence < self.min_confidence && l.checksum_mismatch())
-                    .count();
+                for location in &f.locations {
+                    if location.confidence < self.min_confidence {
+                        count_not_shown(location, summary);
+                    }
+                }
                 f.locations.retain(|l| l.confidence >= self.min_confidence);
-                summary.below_min_confidence += (before - f.locations.len()) as u64;
-                summary.checksum_mismatch += look_alikes as u64;
                 (!f.locations.is_empty()).then_some(f)
             })
             .collect()
+    }
+}
+
+/// Counts a location left out for its confidence, and what it is.
+fn count_not_shown(location: &crate::finding::Location, summary: &mut Summary) {
+    summary.below_min_confidence += 1;
+    if location.checksum_mismatch() {
+        summary.checksum_mismatch += 1;
+    }
+    match location.context {
+        Some(CodeKind::Test) => summary.below_min_confidence_test += 1,
+        Some(CodeKind::Example) => summary.below_min_confidence_example += 1,
+        _ => {}
     }
 }

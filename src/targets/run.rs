@@ -182,8 +182,7 @@ impl Merged {
     /// Adds the outcome of the target `name`: its locations name it.
     fn add(&mut self, name: &str, outcome: Outcome) {
         self.summary.merge(&outcome.summary);
-        self.summary.below_min_confidence += outcome.summary.below_min_confidence;
-        self.summary.checksum_mismatch += outcome.summary.checksum_mismatch;
+        self.summary.merge_not_shown(&outcome.summary);
         self.secrets.extend(outcome.secrets);
         for mut finding in outcome.findings {
             for location in &mut finding.locations {

@@ -189,7 +189,10 @@ fn write_summary(
     ));
     items.push((
         "Below minimum confidence",
-        summary.below_min_confidence.to_string(),
+        match summary.not_shown_breakdown() {
+            Some(parts) => format!("{} ({parts})", summary.below_min_confidence),
+            None => summary.below_min_confidence.to_string(),
+        },
     ));
     items.push(("Decode limit reached", summary.decode_limit.to_string()));
     if let Some(v) = &summary.validation {

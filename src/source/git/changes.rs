@@ -31,6 +31,8 @@ pub struct Changes<'r> {
     changes: Vec<Change>,
     /// Index entries that cannot be scanned, counted when producing.
     skipped: Vec<SkipReason>,
+    /// Whether the messages of the range's commits are scanned.
+    messages: bool,
 }
 
 impl<'r> Changes<'r> {
@@ -99,6 +101,7 @@ impl<'r> Changes<'r> {
             history: History::default(),
             changes,
             skipped,
+            messages: false,
         }))
     }
 
@@ -177,7 +180,14 @@ impl<'r> Changes<'r> {
             history,
             changes,
             skipped: Vec::new(),
+            messages: true,
         })
+    }
+
+    /// Leaves out the messages of the range's commits (`--no-messages`).
+    pub fn without_messages(mut self) -> Self {
+        self.messages = false;
+        self
     }
 }
 
@@ -229,6 +239,11 @@ impl Source for Changes<'_> {
                 blob: Some(change.new),
                 base: Some(&old),
             });
+        }
+        if self.messages {
+            for (index, commit) in self.history.commits.iter().enumerate() {
+                super::messages::commit(repo, index, commit, sink, &mut new);
+            }
         }
         Ok(Produced {
             commits: self.history.commits.len() as u64,

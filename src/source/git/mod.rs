@@ -18,6 +18,7 @@
 
 mod changes;
 mod history;
+mod messages;
 mod open;
 mod packs;
 mod progress;
@@ -37,6 +38,7 @@ use crate::summary::SkipReason;
 
 pub use changes::Changes;
 pub use history::History;
+pub use messages::{COMMIT_MESSAGE, TAG_MESSAGE};
 use open::with_pack_cache;
 pub use open::{discover, lacks_objects_by_design, open, project_root};
 use progress::Progress;
@@ -56,6 +58,8 @@ pub struct GitOptions {
     /// Read every blob on its own instead of decoding each pack in one pass
     /// (slower; the same findings: the tests compare the two).
     pub read_one_by_one: bool,
+    /// Do not scan commit and annotated tag messages.
+    pub no_messages: bool,
 }
 
 /// The history of a repository: every blob reachable from every ref (or
@@ -149,6 +153,11 @@ impl Source for HistorySource {
         progress.blobs(order.len() as u64);
         let lacks_by_design = lacks_objects_by_design(&local);
         read_blobs(repo, &order, sink, &progress, lacks_by_design);
+        if !options.no_messages {
+            messages::commits(repo, &history.commits, sink);
+            messages::tags(&local, &options.refs, sink);
+            log::info!("scanned messages at {:.2?}", started.elapsed());
+        }
         progress.finish();
         log::info!("scanned blobs at {:.2?}{}", started.elapsed(), memory());
         Ok(Produced {
@@ -424,6 +433,7 @@ impl<'r> Locator<'r> {
             walk_index: commit.unwrap_or(usize::MAX),
             blob: blob.to_string(),
             commit: commit.map(|i| self.history.commits[i].id.to_string()),
+            tag: None,
             author: info.as_ref().map(|i| i.author.clone()),
             email: info.as_ref().map(|i| i.email.clone()),
             date: info.as_ref().map(|i| i.date.clone()),
