@@ -123,6 +123,16 @@ impl Default for Memo {
     }
 }
 
+impl Memo {
+    /// Forgets every block, freeing the memory they took; the memo stays
+    /// usable and starts over empty.
+    pub fn clear(&self) {
+        for shard in &self.shards {
+            *shard.lock().unwrap_or_else(|e| e.into_inner()) = Shard::default();
+        }
+    }
+}
+
 /// What [`Memo::search`] found of an input.
 pub struct Blocks {
     /// Blocks the input was cut into.

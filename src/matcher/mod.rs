@@ -61,6 +61,12 @@ pub struct Matcher<'e> {
 }
 
 impl<'e> Matcher<'e> {
+    /// Frees the regex caches made so far (they are made again on use):
+    /// a lazy DFA's cache grows with the text its regex has searched.
+    pub fn release_caches(&mut self) {
+        self.search.iter_mut().for_each(|s| *s = None);
+    }
+
     /// The engine this matcher uses.
     pub fn engine(&self) -> &'e Engine {
         self.engine

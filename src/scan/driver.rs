@@ -272,6 +272,16 @@ impl Sink for Driver<'_> {
         self.max_size
     }
 
+    fn repeats_done(&self) {
+        if let Some(memo) = &self.memo {
+            memo.clear();
+        }
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        for worker in idle.iter_mut() {
+            worker.scanner.matcher.release_caches();
+        }
+    }
+
     fn too_large(&self, name: &str, size: u64) {
         self.with_worker(|worker| worker.too_large(name, size, self.max_size));
     }

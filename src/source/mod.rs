@@ -84,6 +84,12 @@ pub trait Sink: Sync {
         self.skip(reason);
     }
 
+    /// Says that the inputs sharing most of their content (the versions of
+    /// a file in a history) have all been handed over: what is kept to
+    /// scan such inputs faster (the block memo, regex caches) can be freed
+    /// before the rest of the scan.
+    fn repeats_done(&self) {}
+
     /// The configuration's path allowlist, if it has one, for a source that
     /// learns paths without reading files (a history walk): it leaves out
     /// an input at a path the allowlist matches and counts it with

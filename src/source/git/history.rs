@@ -265,7 +265,11 @@ pub fn commit_tree(
 }
 
 /// Reads and parses commit `id`.
-pub fn read_commit(repo: &gix::Repository, id: ObjectId, buf: &mut Vec<u8>) -> anyhow::Result<Commit> {
+pub fn read_commit(
+    repo: &gix::Repository,
+    id: ObjectId,
+    buf: &mut Vec<u8>,
+) -> anyhow::Result<Commit> {
     let data = repo
         .objects
         .try_find(&id, buf)

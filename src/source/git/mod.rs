@@ -116,6 +116,9 @@ impl Source for HistorySource {
             started.elapsed(),
             memory()
         );
+        // The versions of files that share most of their bytes were in the
+        // packs: free what made scanning them fast before the walk.
+        sink.repeats_done();
         let packs::Read {
             blobs: packed,
             trees,

@@ -114,11 +114,12 @@ fn read_pack(
 ) {
     let results = Mutex::new(Vec::new());
     let trees = Mutex::new(std::mem::take(&mut read.trees));
+    let commits = Mutex::new(std::mem::take(&mut read.commits));
     let mut worker = Worker {
         sink,
         hash,
         done: Vec::new(),
-        commits: Vec::new(),
+        commits: &commits,
         trees: &trees,
         results: &results,
         progress,
@@ -150,15 +151,10 @@ fn read_pack(
         );
     }
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    for (blobs, commits) in results {
-        read.blobs.extend(blobs);
-        read.commits.extend(commits);
-    }
+    read.blobs.extend(results.into_iter().flatten());
+    read.commits = commits.into_inner().unwrap_or_else(|e| e.into_inner());
     read.trees = trees.into_inner().unwrap_or_else(|e| e.into_inner());
 }
-
-/// What one worker read: blobs handed over, commits parsed.
-type Handed = (Vec<ObjectId>, Vec<(ObjectId, Commit)>);
 
 /// The per-thread state of the traversal. Each clone is a fresh worker for
 /// another thread; a worker hands its list of blobs over when it is
@@ -168,9 +164,9 @@ struct Worker<'a> {
     sink: &'a dyn Sink,
     hash: gix::hash::Kind,
     done: Vec<ObjectId>,
-    commits: Vec<(ObjectId, Commit)>,
+    commits: &'a Mutex<HashMap<ObjectId, Commit>>,
     trees: &'a Mutex<TreeStore>,
-    results: &'a Mutex<Vec<Handed>>,
+    results: &'a Mutex<Vec<Vec<ObjectId>>>,
     progress: &'a Progress,
 }
 
@@ -180,7 +176,7 @@ impl Clone for Worker<'_> {
             sink: self.sink,
             hash: self.hash,
             done: Vec::new(),
-            commits: Vec::new(),
+            commits: self.commits,
             trees: self.trees,
             results: self.results,
             progress: self.progress,
@@ -190,13 +186,10 @@ impl Clone for Worker<'_> {
 
 impl Drop for Worker<'_> {
     fn drop(&mut self) {
-        if self.done.is_empty() && self.commits.is_empty() {
+        if self.done.is_empty() {
             return;
         }
-        let done = (
-            std::mem::take(&mut self.done),
-            std::mem::take(&mut self.commits),
-        );
+        let done = std::mem::take(&mut self.done);
         match self.results.lock() {
             Ok(mut results) => results.push(done),
             Err(poisoned) => poisoned.into_inner().push(done),
@@ -220,7 +213,8 @@ impl Worker<'_> {
             // One that does not parse is read again by the walk, which
             // says what is wrong.
             if let Ok(commit) = Commit::parse(data, self.hash) {
-                self.commits.push((id, commit));
+                let mut commits = self.commits.lock().unwrap_or_else(|e| e.into_inner());
+                commits.insert(id, commit);
             }
             return;
         }
