@@ -80,6 +80,7 @@
 pub mod check;
 pub mod classify;
 pub mod config;
+pub mod datastore;
 pub mod decode;
 pub mod entropy;
 pub mod finding;
