@@ -25,7 +25,7 @@ use anyhow::{Context, bail};
 use rusqlite::Connection;
 
 pub use record::Record;
-pub use run::{Options, scan};
+pub use run::{Options, local_identity, scan};
 
 /// How long a run waits for another run's write transaction before it
 /// gives up.

@@ -107,6 +107,22 @@ pub fn scan(
     Ok(outcome)
 }
 
+/// The identity a local repository is recorded under: the canonical path
+/// of its git directory, however the target was written (`.`, a
+/// subdirectory, the work tree or the `.git` directory).
+pub fn local_identity(plan: &ScanPlan) -> anyhow::Result<String> {
+    let Target::History(repo, _) = &plan.target else {
+        bail!(
+            "--datastore records git histories: it does not apply to --staged, --range, \
+             --no-git, files, directories or standard input"
+        );
+    };
+    let dir = repo.git_dir();
+    let canonical = std::fs::canonicalize(dir)
+        .map_err(|e| anyhow::anyhow!("cannot resolve {}: {e}", dir.display()))?;
+    Ok(canonical.to_string_lossy().into_owned())
+}
+
 /// The recorded findings whose blobs were not read again, each location
 /// placed as the current history places it (walk index, time, `in_head`).
 fn recorded_findings(record: &Record, walked: &Walked, engine: &Engine) -> Vec<Finding> {

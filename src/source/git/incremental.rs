@@ -30,6 +30,10 @@ use super::trees::TreeStore;
 use crate::source::Sink;
 use crate::summary::SkipReason;
 
+/// Places (blob, path) with the walk index of the commit that introduced
+/// each (a standard map: gix's hasher takes object ids only).
+type Places = std::collections::HashMap<(ObjectId, BString), usize>;
+
 /// What an earlier run recorded of a repository's history under the same
 /// rules and options: what need not be walked or read again.
 #[derive(Clone, Debug, Default)]
@@ -57,7 +61,7 @@ pub struct Walked {
     /// locations are replaced by this scan's.
     pub reread: HashSet<ObjectId>,
     /// Each recorded place kept (blob, path): where it stands now.
-    pub refreshed: HashMap<(ObjectId, BString), Refreshed>,
+    pub refreshed: std::collections::HashMap<(ObjectId, BString), Refreshed>,
     /// Every place of the blobs read that have hits: the blob, the path
     /// and the commit that introduced it there (none for a blob no
     /// commit reaches).
@@ -123,7 +127,7 @@ pub fn plan(
         commits: new.iter().map(|&i| history.commits[i].id).collect(),
         ..Walked::default()
     };
-    let mut fresh: HashMap<(ObjectId, BString), usize> = HashMap::default();
+    let mut fresh: Places = Places::new();
     for (blob, path, commit) in changes {
         if known.blobs.contains(&blob) {
             let place = (blob, path);
@@ -237,10 +241,7 @@ fn diff_new(
 }
 
 /// The recorded appearances, by place, with their commits' walk indices.
-fn recorded_places(
-    known: &Known,
-    index: &HashMap<ObjectId, usize>,
-) -> HashMap<(ObjectId, BString), usize> {
+fn recorded_places(known: &Known, index: &HashMap<ObjectId, usize>) -> Places {
     known
         .places
         .iter()
@@ -249,7 +250,7 @@ fn recorded_places(
 }
 
 fn keep_earliest(
-    places: &mut HashMap<(ObjectId, BString), usize>,
+    places: &mut Places,
     place: (ObjectId, BString),
     commit: usize,
     commits: &[CommitNode],
@@ -288,8 +289,8 @@ fn name_new_blob(history: &mut History, blob: ObjectId, path: &BString, sink: &d
 /// the earliest commit per path.
 fn appearances(
     read: &[ObjectId],
-    recorded: &HashMap<(ObjectId, BString), usize>,
-    mut fresh: HashMap<(ObjectId, BString), usize>,
+    recorded: &Places,
+    mut fresh: Places,
     commits: &[CommitNode],
 ) -> HashMap<ObjectId, Vec<Appearance>> {
     let wanted: HashSet<ObjectId> = read.iter().copied().collect();
@@ -313,10 +314,10 @@ fn appearances(
 /// Where each recorded appearance not read again stands now.
 fn refresh(
     repo: &gix::Repository,
-    recorded: &HashMap<(ObjectId, BString), usize>,
+    recorded: &Places,
     reread: &HashSet<ObjectId>,
     commits: &[CommitNode],
-) -> HashMap<(ObjectId, BString), Refreshed> {
+) -> std::collections::HashMap<(ObjectId, BString), Refreshed> {
     let head_tree = repo.head_tree_id().ok().map(gix::Id::detach);
     let mut buf = Vec::new();
     recorded
