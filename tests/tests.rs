@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod datastore;
 mod explain;
 mod forges;
 mod git;

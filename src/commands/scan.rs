@@ -117,7 +117,7 @@ pub(super) fn datastore(
     let how = datastore::Options {
         redact: scan.redact,
         new_only: scan.new_only,
-        now: datastore::now(),
+        now: datastore::now()?,
     };
     Ok((Some(store), Some(how)))
 }

@@ -119,10 +119,18 @@ fn check_file(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Environment variable that sets the time a run records (RFC 3339): for
+/// tests, which cannot wait for the clock.
+pub const NOW_ENV: &str = "LEAKHOUND_DATASTORE_NOW";
+
 /// The time of a run as the datastore records it: RFC 3339, UTC, to the
-/// second.
-pub fn now() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+/// second ([`NOW_ENV`] if it is set to such a time).
+pub fn now() -> anyhow::Result<String> {
+    let time = match std::env::var(NOW_ENV) {
+        Ok(text) => text.parse::<jiff::Timestamp>().map_err(|e| {
+            anyhow::anyhow!("{NOW_ENV}={text} is not an RFC 3339 time (2025-01-02T03:04:05Z): {e}")
+        })?,
+        Err(_) => jiff::Timestamp::now(),
+    };
+    Ok(time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
