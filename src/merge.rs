@@ -399,7 +399,9 @@ fn join(into: &mut Value, other: Value) {
     // A datastore's first_seen (RFC 3339, UTC: text order is time order):
     // the earliest, whatever the order of the reports.
     if let Some(Value::String(seen)) = other.get("first_seen")
-        && into["first_seen"].as_str().is_none_or(|was| seen.as_str() < was)
+        && into["first_seen"]
+            .as_str()
+            .is_none_or(|was| seen.as_str() < was)
     {
         into["first_seen"] = Value::String(seen.clone());
     }

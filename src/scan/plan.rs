@@ -67,7 +67,8 @@ pub struct ScanPlan {
     pub progress_bar: Option<indicatif::ProgressBar>,
     /// A hash of everything that changes what this scan finds: the rules,
     /// the configuration file, the suppressions and the options (see
-    /// [`digest`]); a datastore's record is only reused under the same.
+    /// `docs/datastore.md`); a datastore's record is only reused under the
+    /// same.
     pub digest: String,
 }
 
