@@ -410,3 +410,43 @@ fn file_url_targets_use_the_datastore() {
     let repository = &findings(&second)[0]["locations"][0]["repository"];
     assert_eq!(repository.as_str(), Some(url.as_str()));
 }
+
+#[test]
+fn an_older_dated_branch_and_a_rewritten_history_match_a_fresh_scan() {
+    let (tree, store) = history();
+    let dir = tree.path();
+    scan(dir, &store, ".", DAY1, &[]);
+    // A branch from the first commit whose commit, dated a day before the
+    // recorded one, adds the same file: it now introduces that blob there.
+    let secret_file = std::fs::read(dir.join("ci.env")).expect("read");
+    git(dir, &["checkout", "-q", "-b", "older", "HEAD~2"]);
+    std::fs::write(dir.join("ci.env"), &secret_file).expect("write");
+    git(dir, &["add", "-A"]);
+    let status = git_command(dir, &["commit", "-q", "-m", "older"])
+        .env("GIT_AUTHOR_DATE", "2024-01-01T03:04:05+00:00")
+        .env("GIT_COMMITTER_DATE", "2024-01-01T03:04:05+00:00")
+        .status()
+        .expect("git runs");
+    assert!(status.success());
+    let older = git(dir, &["rev-parse", "HEAD"]);
+    git(dir, &["checkout", "-q", "main"]);
+    let (_, branched) = scan(dir, &store, ".", DAY2, &[]);
+    assert_eq!(inputs(&branched), 1, "the known blob is read again");
+    assert_eq!(
+        without_first_seen(&branched),
+        findings(&fresh(dir, ".", &[]))
+    );
+    let introduced = &findings(&branched)[0]["locations"][0]["git"]["commit"];
+    assert_eq!(introduced.as_str(), Some(older.as_str()));
+    // The branch is deleted: its commit is gone, the whole history is
+    // scanned again and the record replaced.
+    git(dir, &["branch", "-q", "-D", "older"]);
+    let (_, rewritten) = scan(dir, &store, ".", DAY3, &[]);
+    assert!(inputs(&rewritten) >= 3, "{}", rewritten["summary"]);
+    assert_eq!(
+        without_first_seen(&rewritten),
+        findings(&fresh(dir, ".", &[]))
+    );
+    let (_, again) = scan(dir, &store, ".", DAY3, &[]);
+    assert_eq!(inputs(&again), 0);
+}
