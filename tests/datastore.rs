@@ -450,3 +450,38 @@ fn an_older_dated_branch_and_a_rewritten_history_match_a_fresh_scan() {
     let (_, again) = scan(dir, &store, ".", DAY3, &[]);
     assert_eq!(inputs(&again), 0);
 }
+
+#[test]
+fn several_targets_share_one_datastore_each_with_its_record() {
+    let (a, _) = history();
+    let b = crate::git::repo();
+    b.write("b.env", format!("TOKEN={}\n", github_classic(34)));
+    commit(&b, "b secret");
+    let work = Tree::new();
+    let store = work.path().join("store.db");
+    let url = format!("file://{}", b.path().display());
+    let a_path = a.path().to_str().unwrap();
+    let both = [a_path, url.as_str()];
+    let run = |now: &str, extra: &[&str]| {
+        let s = store.to_str().unwrap();
+        let mut args: Vec<&str> = both.to_vec();
+        args.extend_from_slice(&["--datastore", s]);
+        args.extend_from_slice(extra);
+        json_of(&scan_cmd(work.path(), now, &args).output().expect("runs"))
+    };
+    let (code, first) = run(DAY1, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(ids(&first).len(), 2);
+    let (_, second) = run(DAY2, &[]);
+    assert_eq!(inputs(&second), 0);
+    assert_eq!(without_first_seen(&second), without_first_seen(&first));
+    a.write("late.env", format!("TOKEN={}\n", gitlab_pat(35)));
+    commit(&a, "late secret");
+    let (code, new) = run(DAY3, &["--new-only"]);
+    assert_eq!(code, 1);
+    assert_eq!(inputs(&new), 1);
+    assert_eq!(ids(&new).len(), 1);
+    assert!(ids(&new).is_disjoint(&ids(&first)));
+    let repository = &findings(&new)[0]["locations"][0]["repository"];
+    assert_eq!(repository.as_str(), Some(a_path));
+}
