@@ -30,6 +30,10 @@ pub struct Options {
     pub now: String,
 }
 
+/// Why `--datastore` refuses a scan that is not of a history.
+const NOT_A_HISTORY: &str = "--datastore records git histories: it does not apply to --staged, \
+     --range, --no-git, files, directories or standard input";
+
 /// Scans the history `plan` targets with what `store` holds of the
 /// repository `identity`, records the run, and returns every finding (or
 /// only the new ones), each with its `first_seen`.
@@ -39,30 +43,19 @@ pub fn scan(
     identity: &str,
     options: &Options,
 ) -> anyhow::Result<Outcome> {
-    let Target::History(_, git) = &mut plan.target else {
-        bail!(
-            "--datastore records git histories: it does not apply to --staged, --range, \
-             --no-git, files, directories or standard input"
-        );
-    };
     let digest = format!(
         "{}{}",
         plan.digest,
         if options.redact { "-redacted" } else { "" }
     );
     let record = store.read(identity, &digest)?;
-    // Every version is kept until the recorded ones are merged in.
-    let dedup = !git.no_dedup;
-    git.no_dedup = true;
-    if !git.all_objects {
-        git.known = record.known.clone().map(Arc::new);
-    }
+    let dedup = use_record(&mut plan, &record)?;
     let engine = plan.engine.clone();
     let scanned = plan.run_raw()?;
+    let walked = scanned.walked.unwrap_or_default();
     let mut fresh = scanned.findings;
     let mut secrets = fresh.take_known();
     let fresh = fresh.into_sorted();
-    let walked = scanned.walked.unwrap_or_default();
     let masked = Masker::new(&secrets, &fresh, options.redact).apply(&fresh, View::Tools);
     let recorded = if walked.whole {
         Vec::new()
@@ -72,8 +65,7 @@ pub fn scan(
     for finding in &recorded {
         secrets.insert(&finding.secret);
     }
-    let merged = merge(fresh, recorded);
-    let mut findings = Findings::from_findings(merged, secrets);
+    let mut findings = Findings::from_findings(merge(fresh, recorded), secrets);
     if dedup {
         findings = findings.earliest_per_path();
     }
@@ -93,6 +85,28 @@ pub fn scan(
             .collect(),
         now: &options.now,
     })?;
+    stamp(&mut outcome, &record, options);
+    Ok(outcome)
+}
+
+/// Has the history source of `plan` skip what `record` holds, and keep
+/// every version of a file until the recorded findings are merged in;
+/// whether the scan keeps only the earliest version per path.
+fn use_record(plan: &mut ScanPlan, record: &Record) -> anyhow::Result<bool> {
+    let Target::History(_, git) = &mut plan.target else {
+        bail!(NOT_A_HISTORY);
+    };
+    let dedup = !git.no_dedup;
+    git.no_dedup = true;
+    if !git.all_objects {
+        git.known = record.known.clone().map(Arc::new);
+    }
+    Ok(dedup)
+}
+
+/// Gives each finding its `first_seen`; with `--new-only`, keeps only
+/// the findings the record did not hold.
+fn stamp(outcome: &mut Outcome, record: &Record, options: &Options) {
     for finding in &mut outcome.findings {
         let seen = record.first_seen.get(&finding.id());
         finding.first_seen = Some(seen.unwrap_or(&options.now).clone());
@@ -104,7 +118,6 @@ pub fn scan(
         outcome.summary.findings = outcome.findings.len();
         outcome.summary.locations = outcome.findings.iter().map(|f| f.locations.len()).sum();
     }
-    Ok(outcome)
 }
 
 /// The identity a local repository is recorded under: the canonical path
@@ -112,10 +125,7 @@ pub fn scan(
 /// subdirectory, the work tree or the `.git` directory).
 pub fn local_identity(plan: &ScanPlan) -> anyhow::Result<String> {
     let Target::History(repo, _) = &plan.target else {
-        bail!(
-            "--datastore records git histories: it does not apply to --staged, --range, \
-             --no-git, files, directories or standard input"
-        );
+        bail!(NOT_A_HISTORY);
     };
     let dir = repo.git_dir();
     let canonical = std::fs::canonicalize(dir)

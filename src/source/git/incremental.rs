@@ -121,48 +121,14 @@ pub fn plan(
         .collect();
     let changes = diff_new(repo, &mut history.commits, &index, &new);
     let recorded = recorded_places(known, &index);
-    // Known blobs with hits; one without any holds nothing wherever it is.
-    let with_hits: HashSet<ObjectId> = known.places.iter().map(|p| p.0).collect();
+    let (fresh, reread) = sort_changes(changes, known, &recorded, &mut history, sink);
+    let (read, blobs) = to_read(&mut history, &reread, sink);
     let mut walked = Walked {
         commits: new.iter().map(|&i| history.commits[i].id).collect(),
+        blobs,
+        reread,
         ..Walked::default()
     };
-    let mut fresh: Places = Places::new();
-    for (blob, path, commit) in changes {
-        if known.blobs.contains(&blob) {
-            let place = (blob, path);
-            let better = match recorded.get(&place) {
-                Some(&at) => earlier(&history.commits, commit, at),
-                None => with_hits.contains(&blob),
-            };
-            if better {
-                walked.reread.insert(blob);
-            }
-            keep_earliest(&mut fresh, place, commit, &history.commits);
-        } else {
-            name_new_blob(&mut history, blob, &path, sink);
-            keep_earliest(&mut fresh, (blob, path), commit, &history.commits);
-        }
-    }
-    for blob in &history.allowlisted {
-        sink.skip(SkipReason::Allowlisted);
-        log::info!("blob {blob}: skipped: allowlisted path");
-    }
-    let mut read: Vec<ObjectId> = history
-        .blobs
-        .keys()
-        .filter(|b| !history.allowlisted.contains(*b))
-        .copied()
-        .collect();
-    walked.blobs = read.clone();
-    for &blob in &walked.reread {
-        history.blobs.entry(blob).or_insert(0);
-        read.push(blob);
-    }
-    if history.paths.is_empty() {
-        history.paths.push(BString::default());
-    }
-    read.sort_unstable();
     let appearances = appearances(&read, &recorded, fresh, &history.commits);
     walked.refreshed = refresh(repo, &recorded, &walked.reread, &history.commits);
     Ok(Some(Plan {
@@ -171,6 +137,68 @@ pub fn plan(
         appearances,
         walked,
     }))
+}
+
+/// Sorts the changes of the new commits: blobs not recorded get their first
+/// path; a recorded blob with hits at a new place, or at a recorded place
+/// by an earlier commit, is to be read again. Returns every new place with
+/// its earliest commit, and the blobs to read again.
+fn sort_changes(
+    changes: Vec<(ObjectId, BString, usize)>,
+    known: &Known,
+    recorded: &Places,
+    history: &mut History,
+    sink: &dyn Sink,
+) -> (Places, HashSet<ObjectId>) {
+    // Known blobs with hits; one without any holds nothing wherever it is.
+    let with_hits: HashSet<ObjectId> = known.places.iter().map(|p| p.0).collect();
+    let mut fresh = Places::new();
+    let mut reread = HashSet::default();
+    for (blob, path, commit) in changes {
+        if known.blobs.contains(&blob) {
+            let better = match recorded.get(&(blob, path.clone())) {
+                Some(&at) => earlier(&history.commits, commit, at),
+                None => with_hits.contains(&blob),
+            };
+            if better {
+                reread.insert(blob);
+            }
+        } else {
+            name_new_blob(history, blob, &path, sink);
+        }
+        keep_earliest(&mut fresh, (blob, path), commit, &history.commits);
+    }
+    (fresh, reread)
+}
+
+/// The blobs to read, sorted (the new ones not allowlisted, and those read
+/// again), and the new ones alone (what is recorded as scanned). Blobs
+/// seen only at allowlisted paths are counted as skipped.
+fn to_read(
+    history: &mut History,
+    reread: &HashSet<ObjectId>,
+    sink: &dyn Sink,
+) -> (Vec<ObjectId>, Vec<ObjectId>) {
+    for blob in &history.allowlisted {
+        sink.skip(SkipReason::Allowlisted);
+        log::info!("blob {blob}: skipped: allowlisted path");
+    }
+    let new: Vec<ObjectId> = history
+        .blobs
+        .keys()
+        .filter(|b| !history.allowlisted.contains(*b))
+        .copied()
+        .collect();
+    let mut read = new.clone();
+    for &blob in reread {
+        history.blobs.entry(blob).or_insert(0);
+        read.push(blob);
+    }
+    if history.paths.is_empty() {
+        history.paths.push(BString::default());
+    }
+    read.sort_unstable();
+    (read, new)
 }
 
 /// Every commit from the tips, in the order a full scan walks them (trees
