@@ -5,12 +5,12 @@
 //! from its path and its line, lowers its confidence so that the default
 //! report leaves those out and `--min-confidence low` brings them back.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rules::Confidence;
 
 /// The kind of code a location is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CodeKind {
     /// Tests and fixtures: `tests/`, `testdata/`, `foo_test.go`,

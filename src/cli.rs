@@ -258,6 +258,16 @@ pub struct ScanArgs {
     /// second whatever this is).
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub validate_concurrency: usize,
+    /// Remember in this SQLite file (created owner-only) what each scan of
+    /// a git history walked, read and found, per repository: the next scan
+    /// reads only new commits and blobs and still reports every finding,
+    /// each with its `first_seen` (see docs/datastore.md).
+    #[arg(long, value_name = "FILE")]
+    pub datastore: Option<PathBuf>,
+    /// With --datastore: report only the findings the datastore did not
+    /// hold before this run.
+    #[arg(long, requires = "datastore")]
+    pub new_only: bool,
 }
 
 #[derive(Debug, Args)]

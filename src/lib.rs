@@ -51,6 +51,10 @@
 //!   git URL cloned for the scan); [`targets::run()`] scans each as a plan
 //!   of its own and merges the outcomes, every
 //!   [`Location`](finding::Location) naming its `repository`.
+//! - [`Datastore`](datastore::Datastore): what earlier scans of a
+//!   repository walked, read and found (`--datastore`);
+//!   [`datastore::scan()`] reads only what is new
+//!   ([`Known`](source::git::Known)) and reports every finding.
 //! - [`Shard`](scan::Shard): part K of N of a scan, by target name or by
 //!   blob id; [`merge`] joins the reports of the parts.
 //!
@@ -60,7 +64,8 @@
 //! [`entropy`], [`decode`], then [`rules`], then [`summary`] and
 //! [`classify`], then [`finding`]. Above them: [`matcher`], [`config`],
 //! [`suppress`], [`source`]; then [`check`] and [`validate`]; then
-//! [`scan`], which runs the others; then [`targets`] (a scan per target);
+//! [`scan`], which runs the others; then [`datastore`] (a scan with what an
+//! earlier one recorded); then [`targets`] (a scan per target);
 //! then [`report`], [`import`] and [`merge`]. The binary (command line,
 //! terminal, exit codes) sits on top.
 //!
@@ -80,6 +85,7 @@
 pub mod check;
 pub mod classify;
 pub mod config;
+pub mod datastore;
 pub mod decode;
 pub mod entropy;
 pub mod finding;

@@ -398,6 +398,15 @@ fn join(into: &mut Value, other: Value) {
     {
         into["secret"] = secret.clone();
     }
+    // A datastore's first_seen (RFC 3339, UTC: text order is time order):
+    // the earliest, whatever the order of the reports.
+    if let Some(Value::String(seen)) = other.get("first_seen")
+        && into["first_seen"]
+            .as_str()
+            .is_none_or(|was| seen.as_str() < was)
+    {
+        into["first_seen"] = Value::String(seen.clone());
+    }
 }
 
 /// Adds summary `b` into `a`: numbers summed, lists joined (sorted,
@@ -461,6 +470,23 @@ mod tests {
         assert_eq!(findings[0]["id"], "x");
         assert_eq!(findings[0]["confidence"], "medium");
         assert_eq!(findings[0]["locations"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_earliest_first_seen_is_kept_whatever_the_order() {
+        let seen = |when: &str| {
+            let mut f: Value = serde_json::from_str(&finding("x", "r1", "a", "low")).unwrap();
+            f["first_seen"] = when.into();
+            f.to_string()
+        };
+        let (early, late) = (seen("2025-01-01T00:00:00Z"), seen("2025-02-01T00:00:00Z"));
+        for order in [[&late, &early], [&early, &late]] {
+            let mut merge = Merge::default();
+            for report in order {
+                merge.add_text(report).unwrap();
+            }
+            assert_eq!(merge.findings()[0]["first_seen"], "2025-01-01T00:00:00Z");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod datastore;
 mod default_report;
 mod explain;
 mod forges;

@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::cli::{BaselineArgs, CommonArgs, GlobalArgs, ScanArgs};
+use leakhound::datastore::{self, Datastore};
 use leakhound::finding::Finding;
 use leakhound::output::PrivateFile;
 use leakhound::report::{self, Format, ReportOptions};
@@ -49,7 +50,14 @@ fn run_with(
         .iter()
         .map(|r| r.id().to_owned())
         .collect();
-    let mut outcome = plan.run()?;
+    let (store, how) = datastore(report)?;
+    let mut outcome = match (store, how) {
+        (Some(mut store), Some(how)) => {
+            let identity = datastore::local_identity(&plan)?;
+            datastore::scan(&mut store, plan, &identity, &how)?
+        }
+        _ => plan.run()?,
+    };
     if let Some(scan) = report
         && (scan.validate || scan.only_valid)
     {
@@ -96,6 +104,22 @@ fn run_with(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The datastore `--datastore` names, opened, and how the scan uses it.
+pub(super) fn datastore(
+    report: Option<&ScanArgs>,
+) -> anyhow::Result<(Option<Datastore>, Option<datastore::Options>)> {
+    let Some((scan, path)) = report.and_then(|s| Some((s, s.datastore.as_ref()?))) else {
+        return Ok((None, None));
+    };
+    let store = Datastore::open(path)?;
+    let how = datastore::Options {
+        redact: scan.redact,
+        new_only: scan.new_only,
+        now: datastore::now()?,
+    };
+    Ok((Some(store), Some(how)))
 }
 
 /// What a pre-commit scan that found something says on stderr, whatever

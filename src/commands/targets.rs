@@ -75,12 +75,14 @@ pub fn run(
         (shard, by)
     });
     let request = super::scan::request(global, args);
+    let (mut store, datastore) = super::scan::datastore(report)?;
     let options = targets::run::Options {
         shard,
         progress: request.progress,
+        datastore,
     };
     let mut masking = false;
-    let mut done = targets::run(&list, &request, &options, |plan| {
+    let mut done = targets::run(&list, &request, &options, store.as_mut(), |plan| {
         if !masking {
             crate::logger::mask_with(plan.engine.clone());
             masking = true;

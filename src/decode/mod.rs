@@ -19,7 +19,7 @@ mod utf16;
 use std::fmt;
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use runs::standard_base64;
 pub use utf16::{has_utf16_bom, utf16};
@@ -50,7 +50,7 @@ pub(crate) const LONG_LINE: usize = 8 << 10;
 pub(crate) const LINE_WINDOW: usize = 1 << 10;
 
 /// An encoding a decoder undoes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Encoding {
     /// Standard or URL-safe base64, padded or not, possibly wrapped over

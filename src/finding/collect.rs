@@ -37,11 +37,23 @@ impl Findings {
                 key,
                 pair: None,
                 validation: None,
+                first_seen: None,
             });
         if finding.pair.is_none() {
             finding.pair = pair.map(<[u8]>::to_vec);
         }
         finding.locations.push(location);
+    }
+
+    /// Findings already collected, one per id (for
+    /// [`Findings::earliest_per_path`]), and the secrets matched.
+    pub fn from_findings(findings: Vec<Finding>, known: KnownSecrets) -> Findings {
+        let by_key = findings
+            .into_iter()
+            .enumerate()
+            .map(|(index, f)| ((index, f.secret.clone()), f))
+            .collect();
+        Findings { by_key, known }
     }
 
     /// Records a secret that was matched, whether or not it is reported.

@@ -43,6 +43,18 @@ impl SecretKey {
         SecretKey(key)
     }
 
+    /// A key from its bytes ([`SecretKey::to_bytes`]), as a datastore
+    /// keeps it.
+    pub fn from_bytes(bytes: [u8; 32]) -> SecretKey {
+        SecretKey(bytes)
+    }
+
+    /// The stretched key itself: it gives the secret away no more than an
+    /// id does (a guess must redo the rounds).
+    pub fn to_bytes(self) -> [u8; 32] {
+        self.0
+    }
+
     /// The finding id: the same secret under the same rule has the same id.
     pub fn id(&self) -> String {
         hex_digest(&[b"leakhound-secret-v2", &self.0])

@@ -13,7 +13,7 @@ pub mod key;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use checked::{Checked, State};
 pub use collect::Findings;
@@ -24,13 +24,13 @@ use crate::decode::Encoding;
 use crate::rules::{Confidence, Rule};
 
 /// One place a secret occurs.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
     /// The repository (or other target) this location is in, when a scan
     /// has several targets (`scan TARGET...`, `--targets-from`, an
     /// organisation): the target as given, a URL's credentials masked.
     /// First, so that locations sort by repository.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// Path as scanned (`-` for standard input).
     pub path: String,
@@ -52,18 +52,18 @@ pub struct Location {
     /// confidence, lowered by its context.
     pub confidence: Confidence,
     /// Test code, documentation or third-party code, if it is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<CodeKind>,
     /// The decodings that revealed the secret, outermost first (empty when
     /// it was in plain text).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decoded: Vec<Encoding>,
     /// Where in git history this location comes from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git: Option<GitLocation>,
     /// Why this location is reported as it is, when that is not plain:
     /// `checksum does not match: not a real ...` for a look-alike token.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -85,7 +85,7 @@ pub const ENCRYPTED_KEY: &str = "encrypted private key: not usable without its p
 
 /// The git provenance of a location: the blob, and the commit that first
 /// put that blob at that path.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GitLocation {
     /// Commit time in seconds since the epoch, for ordering (not reported).
     #[serde(skip)]
@@ -100,22 +100,22 @@ pub struct GitLocation {
     /// The earliest commit that put this blob at this path (absent for
     /// blobs no commit reaches, such as tagged trees or dangling blobs);
     /// for a message, its commit, or the commit its tag points at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// For a tag message: the tag's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Author of that commit (the tagger, for a tag message).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Author's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Author date, RFC 3339.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// First line of the commit message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Whether HEAD has this blob at this path (false for a message: no
     /// tree holds it).
@@ -139,6 +139,9 @@ pub struct Finding {
     pub pair: Option<Vec<u8>>,
     /// What the provider said of the secret, after `scan --validate`.
     pub validation: Option<Checked>,
+    /// When a datastore first recorded this finding in the repository
+    /// (RFC 3339, UTC); `None` without `--datastore`.
+    pub first_seen: Option<String>,
 }
 
 impl Finding {

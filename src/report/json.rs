@@ -26,6 +26,8 @@ struct FindingJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     validation: Option<&'a Checked>,
     locations: &'a [Location],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_seen: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +49,7 @@ fn to_json(finding: &Finding) -> FindingJson<'_> {
         in_head: finding.in_head(),
         validation: finding.validation.as_ref(),
         locations: &finding.locations,
+        first_seen: finding.first_seen.as_deref(),
     }
 }
 

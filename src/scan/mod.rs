@@ -19,6 +19,6 @@ pub use crate::config::{DEFAULT_MAX_FILE_SIZE, DEFAULT_MIN_CONFIDENCE};
 pub use chunk::{ChunkScanner, looks_binary};
 pub use driver::Driver;
 pub use locate::{Hit, Origin};
-pub use plan::{Outcome, ScanPlan, Target, scan_source};
+pub use plan::{Outcome, ScanPlan, Scanned, Target, scan_source};
 pub use request::ScanRequest;
 pub use shard::{Shard, ShardBy};

@@ -67,6 +67,25 @@ pub struct ScanPlan {
     pub shard: Option<crate::scan::Shard>,
     /// Where inputs scanned are counted, if anywhere.
     pub progress_bar: Option<indicatif::ProgressBar>,
+    /// A hash of everything that changes what this scan finds: the rules,
+    /// the configuration file, the suppressions and the options (see
+    /// `docs/datastore.md`); a datastore's record is only reused under the
+    /// same.
+    pub digest: String,
+}
+
+/// A finished scan before its findings are sorted and filtered by
+/// confidence: what a datastore records.
+pub struct Scanned {
+    /// Every location found, not yet cut to the earliest per path when
+    /// the history source was asked to keep every version.
+    pub findings: Findings,
+    /// What the scan did.
+    pub summary: Summary,
+    /// What a history scan walked and read.
+    pub walked: Option<git::Walked>,
+    /// The plan's suppression (for [`Outcome::from_scan`]).
+    pub suppression: Suppression,
 }
 
 /// A finished scan.
@@ -159,6 +178,7 @@ impl ScanPlan {
             .unwrap_or(DEFAULT_MAX_FILE_SIZE);
         let suppression = suppression(request, &config, &root)?;
         let decode = !request.no_decode && config.decode.unwrap_or(true);
+        let digest = digest(request, &config, &suppression, max_file_size, decode);
         let engine = Engine::new(&config.rules, config.allowlist)
             .with_decoding(decode)
             .with_stats(request.stats);
@@ -176,6 +196,7 @@ impl ScanPlan {
                     progress: request.progress,
                     read_one_by_one: false,
                     no_messages: request.no_messages,
+                    known: None,
                 },
             ),
             None if stdin => Target::Stdin,
@@ -195,11 +216,23 @@ impl ScanPlan {
             report: request.report.clone(),
             shard: request.shard,
             progress_bar: request.progress_bar.clone(),
+            digest,
         })
     }
 
     /// Runs the scan on its own pool of worker threads.
     pub fn run(self) -> anyhow::Result<Outcome> {
+        let scanned = self.run_raw()?;
+        Ok(Outcome::from_scan(
+            scanned.findings,
+            scanned.summary,
+            &scanned.suppression,
+        ))
+    }
+
+    /// Runs the scan, and hands back its findings before they are sorted
+    /// and filtered by confidence, with what a history scan walked.
+    pub fn run_raw(self) -> anyhow::Result<Scanned> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)
             .build()
@@ -208,7 +241,8 @@ impl ScanPlan {
             .with_memo(self.memo)
             .with_shard(self.shard)
             .with_progress(self.progress_bar.clone());
-        let (findings, summary) = pool.install(|| -> anyhow::Result<_> {
+        let mut walked = None;
+        let (findings, mut summary) = pool.install(|| -> anyhow::Result<_> {
             match self.target {
                 Target::Staged(ref repo) => match Changes::staged(repo)? {
                     Some(mut changes) => driver.scan(&mut changes),
@@ -225,7 +259,10 @@ impl ScanPlan {
                     driver.scan(&mut changes)
                 }
                 Target::History(repo, options) => {
-                    driver.scan(&mut HistorySource::new(repo, options))
+                    let mut source = HistorySource::new(repo, options);
+                    let scanned = driver.scan(&mut source)?;
+                    walked = Some(source.walked());
+                    Ok(scanned)
                 }
                 Target::Stdin => driver.scan(&mut Stdin {
                     reader: std::io::stdin().lock(),
@@ -240,9 +277,8 @@ impl ScanPlan {
                 }
             }
         })?;
-        let mut outcome = Outcome::new(findings, summary, &self.suppression);
-        outcome.summary.repository_config = self.narrowing.map(|mut n| {
-            let skipped = |reason| outcome.summary.skipped.get(&reason).copied().unwrap_or(0);
+        summary.repository_config = self.narrowing.map(|mut n| {
+            let skipped = |reason| summary.skipped.get(&reason).copied().unwrap_or(0);
             if n.allowlist_path_globs + n.allowlist_path_regexes > 0 {
                 n.allowlisted_inputs = Some(skipped(crate::summary::SkipReason::Allowlisted));
             }
@@ -251,14 +287,23 @@ impl ScanPlan {
             }
             n
         });
-        Ok(outcome)
+        Ok(Scanned {
+            findings,
+            summary,
+            walked,
+            suppression: self.suppression,
+        })
     }
 }
 
 impl Outcome {
     /// The findings sorted and at or above the minimum confidence, with
     /// the summary's counts of them.
-    fn new(mut findings: Findings, mut summary: Summary, suppression: &Suppression) -> Outcome {
+    pub fn from_scan(
+        mut findings: Findings,
+        mut summary: Summary,
+        suppression: &Suppression,
+    ) -> Outcome {
         let secrets = findings.take_known();
         let mut findings = findings.into_sorted();
         for finding in &mut findings {
@@ -287,7 +332,54 @@ pub fn scan_source(
 ) -> anyhow::Result<Outcome> {
     let driver = Driver::new(engine, suppression, max_file_size).with_memo(memo);
     let (findings, summary) = driver.scan(source)?;
-    Ok(Outcome::new(findings, summary, suppression))
+    Ok(Outcome::from_scan(findings, summary, suppression))
+}
+
+/// What a datastore keys its record of a repository by: a SHA-256 over
+/// this leakhound's version, every rule as written (built-in ones too),
+/// the configuration file's text (allowlists), the fingerprints the
+/// ignore file and the baseline suppress, and the options that change
+/// what is found or reported: size limit, decoding, minimum confidence,
+/// `--all-objects`, `--no-dedup`, `--ref` and the shard.
+fn digest(
+    request: &ScanRequest,
+    config: &Config,
+    suppression: &Suppression,
+    max_file_size: u64,
+    decode: bool,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    part(b"leakhound-datastore-digest-v1");
+    part(env!("CARGO_PKG_VERSION").as_bytes());
+    for rule in config.rules.rules() {
+        part(&serde_json::to_vec(&rule.syntax).unwrap_or_default());
+    }
+    match &config.file {
+        Some(file) => part(&std::fs::read(file).unwrap_or_default()),
+        None => part(b"(built-in configuration)"),
+    }
+    let mut fingerprints: Vec<&String> = suppression.fingerprints.iter().collect();
+    fingerprints.sort();
+    for fingerprint in fingerprints {
+        part(fingerprint.as_bytes());
+    }
+    let options = format!(
+        "max_file_size={max_file_size} decode={decode} min_confidence={} all_objects={} \
+         no_dedup={} no_messages={} refs={:?} shard={:?}",
+        suppression.min_confidence.as_str(),
+        request.all_objects,
+        request.no_dedup,
+        request.no_messages,
+        request.refs,
+        request.shard.map(|s| s.to_string()),
+    );
+    part(options.as_bytes());
+    faster_hex::hex_string(&hasher.finalize())
 }
 
 /// The configuration: the file given, else the scanned tree's own

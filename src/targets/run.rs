@@ -11,6 +11,7 @@ use anyhow::Context;
 
 use super::Target;
 use super::progress::Bars;
+use crate::datastore::Datastore;
 use crate::finding::{Finding, KnownSecrets};
 use crate::matcher::Engine;
 use crate::scan::{Outcome, ScanPlan, ScanRequest, Shard, ShardBy};
@@ -40,6 +41,8 @@ pub struct Options {
     pub shard: Option<(Shard, ShardBy)>,
     /// Show the targets' progress on stderr (on a terminal).
     pub progress: bool,
+    /// How targets use the datastore passed to [`run()`], if one is.
+    pub datastore: Option<crate::datastore::Options>,
 }
 
 /// Scans `targets` with the flags of `base` (its paths ignored), in the
@@ -48,6 +51,7 @@ pub fn run(
     targets: &[Target],
     base: &ScanRequest,
     options: &Options,
+    mut store: Option<&mut Datastore>,
     mut planned: impl FnMut(&ScanPlan),
 ) -> TargetsOutcome {
     let targets: Vec<&Target> = match options.shard {
@@ -73,7 +77,11 @@ pub fn run(
         request.shard = blob_shard;
         request.progress = false;
         request.progress_bar = bar.clone();
-        let result = scan_one(target, request, |plan| {
+        let datastore = match (store.as_deref_mut(), &options.datastore) {
+            (Some(store), Some(how)) => Some((store, how)),
+            _ => None,
+        };
+        let result = scan_one(target, request, datastore, |plan| {
             engine = Some(plan.engine.clone());
             planned(plan);
         });
@@ -154,6 +162,7 @@ fn incomplete(summary: &Summary) -> String {
 fn scan_one(
     target: &Target,
     mut request: ScanRequest,
+    datastore: Option<(&mut Datastore, &crate::datastore::Options)>,
     planned: impl FnOnce(&ScanPlan),
 ) -> anyhow::Result<Outcome> {
     let clone;
@@ -167,7 +176,16 @@ fn scan_one(
     request.paths = vec![path];
     let plan = ScanPlan::new(&request)?;
     planned(&plan);
-    plan.run().context("the scan failed")
+    match datastore {
+        Some((store, how)) => {
+            let identity = match target {
+                Target::Url(_) => target.shard_name(),
+                Target::Path(_) => crate::datastore::local_identity(&plan)?,
+            };
+            crate::datastore::scan(store, plan, &identity, how).context("the scan failed")
+        }
+        None => plan.run().context("the scan failed"),
+    }
 }
 
 /// Outcomes being merged: findings by rule and secret.
@@ -190,7 +208,14 @@ impl Merged {
             }
             let key = (finding.rule.id().to_owned(), finding.secret.clone());
             match self.findings.get_mut(&key) {
-                Some(existing) => existing.locations.extend(finding.locations),
+                Some(existing) => {
+                    existing.locations.extend(finding.locations);
+                    // The earliest time any repository first recorded it.
+                    existing.first_seen = match (existing.first_seen.take(), finding.first_seen) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
                 None => {
                     self.findings.insert(key, finding);
                 }

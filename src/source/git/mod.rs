@@ -18,6 +18,7 @@
 
 mod changes;
 mod history;
+mod incremental;
 mod messages;
 mod open;
 mod packs;
@@ -38,6 +39,7 @@ use crate::summary::SkipReason;
 
 pub use changes::Changes;
 pub use history::History;
+pub use incremental::{Known, Refreshed, Walked};
 pub use messages::{COMMIT_MESSAGE, TAG_MESSAGE};
 use open::with_pack_cache;
 pub use open::{discover, lacks_objects_by_design, open, project_root};
@@ -60,6 +62,9 @@ pub struct GitOptions {
     pub read_one_by_one: bool,
     /// Do not scan commit and annotated tag messages.
     pub no_messages: bool,
+    /// What an earlier run recorded (a datastore): only commits and blobs
+    /// it does not hold are walked and read (see [`Known`]).
+    pub known: Option<std::sync::Arc<Known>>,
 }
 
 /// The history of a repository: every blob reachable from every ref (or
@@ -69,6 +74,9 @@ pub struct HistorySource {
     options: GitOptions,
     history: History,
     trees: TreeStore,
+    /// Places of the blobs read, when only new commits were walked.
+    incremental: Option<HashMap<ObjectId, Vec<provenance::Appearance>>>,
+    walked: Walked,
 }
 
 impl HistorySource {
@@ -79,7 +87,72 @@ impl HistorySource {
             options,
             history: History::default(),
             trees: TreeStore::default(),
+            incremental: None,
+            walked: Walked::default(),
         }
+    }
+
+    /// What the scan walked and read, for a datastore to record.
+    pub fn walked(self) -> Walked {
+        self.walked
+    }
+
+    /// Scans only what `known` does not hold; `None` when the whole
+    /// history must be scanned.
+    fn produce_new(
+        &mut self,
+        local: &gix::Repository,
+        tips: &history::Tips,
+        known: &Known,
+        sink: &dyn Sink,
+    ) -> anyhow::Result<Option<Produced>> {
+        let Some(plan) = incremental::plan(local, tips, known, sink)? else {
+            return Ok(None);
+        };
+        log::info!(
+            "{} new commits, {} blobs to read ({} known blobs with hits at a new place)",
+            plan.walked.commits.len(),
+            plan.read.len(),
+            plan.walked.reread.len()
+        );
+        let progress = Progress::new(self.options.progress);
+        progress.blobs(plan.read.len() as u64);
+        read_blobs(
+            &self.repo,
+            &plan.read,
+            sink,
+            &progress,
+            lacks_objects_by_design(local),
+        );
+        if !self.options.no_messages {
+            // The messages of the new commits; tags are few, and a finding
+            // already recorded is joined with this run's by its id.
+            let mut buf = Vec::new();
+            let new: HashSet<ObjectId> = plan.walked.commits.iter().copied().collect();
+            for (index, node) in plan.history.commits.iter().enumerate() {
+                if new.contains(&node.id) {
+                    messages::commit(local, index, node, sink, &mut buf);
+                }
+            }
+            messages::tags(local, &self.options.refs, sink);
+        }
+        progress.finish();
+        let commits = plan.walked.commits.len() as u64;
+        let mut plan = plan;
+        plan.walked.commits_now = plan
+            .history
+            .commits
+            .iter()
+            .enumerate()
+            .map(|(index, c)| (c.id, (c.time, index)))
+            .collect();
+        self.history = plan.history;
+        self.incremental = Some(plan.appearances);
+        self.walked = plan.walked;
+        Ok(Some(Produced {
+            commits,
+            earliest_per_path: !self.options.no_dedup,
+        }))
     }
 }
 
@@ -87,10 +160,16 @@ impl Source for HistorySource {
     fn produce(&mut self, sink: &dyn Sink) -> anyhow::Result<Produced> {
         let started = std::time::Instant::now();
         let options = &self.options;
-        let progress = Progress::new(options.progress);
         // One handle for this thread: the tips, the walk, the pack order.
         let local = with_pack_cache(&self.repo);
         let tips = history::tips(&local, &options.refs, sink)?;
+        if let Some(known) = options.known.clone()
+            && let Some(produced) = self.produce_new(&local, &tips, &known, sink)?
+        {
+            return Ok(produced);
+        }
+        let options = &self.options;
+        let progress = Progress::new(options.progress);
         if tips.commits.is_empty()
             && tips.trees.is_empty()
             && tips.blobs.is_empty()
@@ -163,6 +242,17 @@ impl Source for HistorySource {
         }
         progress.finish();
         log::info!("scanned blobs at {:.2?}{}", started.elapsed(), memory());
+        self.walked = Walked {
+            whole: true,
+            commits: history.commits.iter().map(|c| c.id).collect(),
+            blobs: history
+                .blobs
+                .keys()
+                .filter(|b| !history.allowlisted.contains(*b))
+                .copied()
+                .collect(),
+            ..Walked::default()
+        };
         Ok(Produced {
             commits: history.commits.len() as u64,
             earliest_per_path: !options.no_dedup,
@@ -181,7 +271,11 @@ impl Source for HistorySource {
     fn locate(&mut self, blobs: &HashSet<ObjectId>) -> HashMap<ObjectId, Vec<Place>> {
         let started = std::time::Instant::now();
         let history = &self.history;
-        let appearances = provenance::appearances(&self.trees, &history.commits, blobs);
+        let appearances = match self.incremental.take() {
+            Some(found) => found,
+            None => provenance::appearances(&self.trees, &history.commits, blobs),
+        };
+        self.walked.places = places(blobs, &appearances, &history.commits);
         log::info!(
             "traced {} blobs with findings in {:.2?}{}",
             blobs.len(),
@@ -220,6 +314,27 @@ impl Source for HistorySource {
         }
         places
     }
+}
+
+/// Every place of `blobs` with its introducing commit, sorted; a blob no
+/// commit reaches has none.
+fn places(
+    blobs: &HashSet<ObjectId>,
+    appearances: &HashMap<ObjectId, Vec<provenance::Appearance>>,
+    commits: &[history::CommitNode],
+) -> Vec<(ObjectId, BString, Option<ObjectId>)> {
+    let mut out: Vec<_> = blobs
+        .iter()
+        .flat_map(|blob| {
+            appearances
+                .get(blob)
+                .into_iter()
+                .flatten()
+                .map(|a| (*blob, a.path.clone(), Some(commits[a.commit].id)))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Orders the blobs left to scan (those `covered` by the pass over the

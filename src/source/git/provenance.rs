@@ -69,13 +69,7 @@ pub fn appearances(
         std::collections::HashMap::new();
     for (blob, path, index) in found {
         let key = (blob, path);
-        let better = |current: usize| {
-            let (a, b) = (&commits[index], &commits[current]);
-            // Equal times: the walk visits descendants first, so the later
-            // index is the older commit.
-            (a.merge, a.time, std::cmp::Reverse(index))
-                < (b.merge, b.time, std::cmp::Reverse(current))
-        };
+        let better = |current: usize| earlier(commits, index, current);
         match earliest.get(&key) {
             Some(&current) if !better(current) => {}
             _ => {
@@ -91,6 +85,15 @@ pub fn appearances(
             .push(Appearance { path, commit });
     }
     by_blob
+}
+
+/// Whether the commit at walk index `a` introduces a blob at a path
+/// before the one at `b`: a non-merge first, then the earlier time; equal
+/// times go by the walk, which visits descendants first, so the later
+/// index is the older commit.
+pub fn earlier(commits: &[CommitNode], a: usize, b: usize) -> bool {
+    let (x, y) = (&commits[a], &commits[b]);
+    (x.merge, x.time, std::cmp::Reverse(a)) < (y.merge, y.time, std::cmp::Reverse(b))
 }
 
 /// A blob that a tree diff found new or changed at a path.
