@@ -16,7 +16,6 @@ use gix::prelude::Find;
 use rayon::prelude::*;
 
 use super::history::CommitNode;
-use super::with_pack_cache;
 use crate::finding::GitLocation;
 use crate::source::{Input, Place, Sink};
 use crate::summary::SkipReason;
@@ -32,8 +31,10 @@ const CHUNK: usize = 512;
 /// Hands the message of each of `commits` (a walk: its index is the
 /// commit's walk index) to `sink`, in parallel.
 pub fn commits(repo: &gix::ThreadSafeRepository, commits: &[CommitNode], sink: &dyn Sink) {
+    // No delta-base cache: git does not deltify commits against each
+    // other, and a cache per thread would hold 16 MiB each for nothing.
     commits.par_chunks(CHUNK).enumerate().for_each_init(
-        || (with_pack_cache(repo), Vec::new()),
+        || (repo.to_thread_local(), Vec::new()),
         |(repo, buf), (chunk_index, chunk)| {
             for (offset, node) in chunk.iter().enumerate() {
                 commit(repo, chunk_index * CHUNK + offset, node, sink, buf);

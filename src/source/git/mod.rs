@@ -3,7 +3,8 @@
 //!
 //! 1. Every pack is decoded in one pass along its delta tree (`packs`):
 //!    each blob is handed to the sink as it comes, each tree is parsed into
-//!    the in-memory tree store (`trees`).
+//!    the tree store (`trees`), each commit's tree, parents and time are
+//!    kept for the walk.
 //! 2. `history::tips` and `history::enumerate` walk the commits and list
 //!    the distinct blobs (each tree read once, from the store); blobs the
 //!    pass did not cover are read one by one in pack order, in parallel
@@ -238,7 +239,7 @@ impl Source for HistorySource {
         if !options.no_messages {
             messages::commits(repo, &history.commits, sink);
             messages::tags(&local, &options.refs, sink);
-            log::info!("scanned messages at {:.2?}", started.elapsed());
+            log::info!("scanned messages at {:.2?}{}", started.elapsed(), memory());
         }
         progress.finish();
         log::info!("scanned blobs at {:.2?}{}", started.elapsed(), memory());
@@ -270,6 +271,7 @@ impl Source for HistorySource {
 
     fn locate(&mut self, blobs: &HashSet<ObjectId>) -> HashMap<ObjectId, Vec<Place>> {
         let started = std::time::Instant::now();
+        log::debug!("tracing {} blobs with findings{}", blobs.len(), memory());
         let history = &self.history;
         let appearances = match self.incremental.take() {
             Some(found) => found,
