@@ -189,22 +189,26 @@ impl<'e> Driver<'e> {
     fn finish(self, source: &mut dyn Source, produced: &Produced) -> (Findings, Summary) {
         let workers = self.idle.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut located = ChunkScanner::with_suppression(self.engine, self.suppression);
-        let mut unplaced: HashMap<ObjectId, Unplaced> = HashMap::default();
+        // One entry per blob (a history's blobs are hundreds of thousands:
+        // a sorted list takes a third of what a hash map of them would).
+        let total = workers.iter().map(|w| w.unplaced.len()).sum();
+        let mut unplaced: Vec<Unplaced> = Vec::with_capacity(total);
         let mut findings = Findings::default();
         let mut summary = Summary::default();
-        for worker in workers {
+        for mut worker in workers {
             let (found, counts) = worker.scanner.finish();
             findings.merge(found);
             summary.merge(&counts);
-            for blob in worker.unplaced {
-                unplaced.entry(blob.blob).or_insert(blob);
-            }
+            unplaced.append(&mut worker.unplaced);
         }
-        unplaced.retain(|id, _| source.keeps(id));
+        // A blob handed over twice (in two packs) was scanned alike twice.
+        unplaced.sort_unstable_by_key(|b| b.blob);
+        unplaced.dedup_by_key(|b| b.blob);
+        unplaced.retain(|b| source.keeps(&b.blob));
         // Blobs with hits, and those cut by the decoding limit or over the
         // size limit (to name them by path).
         let with_hits: HashSet<ObjectId> = unplaced
-            .values()
+            .iter()
             .filter(|b| !b.hits().is_empty() || b.to_name())
             .map(|b| b.blob)
             .collect();
@@ -213,9 +217,9 @@ impl<'e> Driver<'e> {
         } else {
             source.locate(&with_hits)
         };
-        // In pack order, as the blobs were read: the order findings'
-        // locations are added in does not matter, they are sorted.
-        for blob in unplaced.values_mut() {
+        // The order findings' locations are added in does not matter: they
+        // are sorted.
+        for blob in &mut unplaced {
             if blob.to_name() {
                 let place = places.get(&blob.blob).and_then(|p| p.first());
                 blob.name_by(place, self.max_size);
