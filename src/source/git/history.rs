@@ -255,6 +255,41 @@ fn intern(paths: &mut Vec<BString>, path: BString) -> u32 {
     u32::try_from(paths.len() - 1).expect("fewer than 4 billion distinct blobs")
 }
 
+/// The commits reachable from `tips`, in the walk's order (as
+/// [`enumerate`] walks them), each read from the object database once: its
+/// tree, first parent and committer time. A commit that cannot be read is
+/// said, counted and passed over.
+pub fn list(repo: &gix::Repository, tips: &[ObjectId], sink: &dyn Sink) -> Vec<CommitNode> {
+    let shallow = repo.shallow_commits().ok().flatten();
+    let mut walk = Walk::new(tips);
+    let mut buf = Vec::new();
+    let mut commits = Vec::new();
+    while let Some(id) = walk.next() {
+        let commit = match read_commit(repo, id, &mut buf) {
+            Ok(commit) => commit,
+            Err(err) => {
+                log::warn!("commit {id}: {err}");
+                sink.unread(&format!("commit {id}"), SkipReason::Unreadable);
+                continue;
+            }
+        };
+        if !shallow
+            .as_ref()
+            .is_some_and(|s| s.binary_search(&id).is_ok())
+        {
+            walk.queue(commit.parents());
+        }
+        commits.push(CommitNode {
+            id,
+            tree: commit.tree,
+            first_parent: commit.first_parent,
+            time: commit.time,
+            merge: !commit.other_parents.is_empty(),
+        });
+    }
+    commits
+}
+
 /// Reads commit `id`'s tree id.
 pub fn commit_tree(
     repo: &gix::Repository,

@@ -204,35 +204,16 @@ fn to_read(
     (read, new)
 }
 
-/// Every commit from the tips, in the order a full scan walks them (trees
-/// left null: only new commits need theirs).
+/// Every commit from the tips, in the order a full scan walks them, with
+/// its tree and committer time.
 fn list_commits(
     repo: &gix::Repository,
     tips: &Tips,
     sink: &dyn Sink,
 ) -> anyhow::Result<Vec<CommitNode>> {
-    let mut commits = Vec::new();
-    if tips.commits.is_empty() {
-        return Ok(commits);
-    }
-    for info in repo.rev_walk(tips.commits.iter().copied()).all()? {
-        let info = match info {
-            Ok(info) => info,
-            Err(err) => {
-                log::warn!("history walk stopped early: {err}");
-                sink.unread("the commit walk", SkipReason::Unreadable);
-                break;
-            }
-        };
-        commits.push(CommitNode {
-            id: info.id,
-            tree: ObjectId::null(repo.object_hash()),
-            first_parent: info.parent_ids.first().copied(),
-            time: info.commit_time.unwrap_or_default(),
-            merge: info.parent_ids.len() > 1,
-        });
-    }
-    Ok(commits)
+    // The full scan's walk, with the same committer times: provenance
+    // ties break as they do there.
+    Ok(history::list(repo, &tips.commits, sink))
 }
 
 /// Diffs each new commit against its first parent: (blob, path, commit
