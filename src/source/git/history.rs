@@ -273,10 +273,11 @@ pub fn list(repo: &gix::Repository, tips: &[ObjectId], sink: &dyn Sink) -> Vec<C
                 continue;
             }
         };
-        if !shallow
+        // Past a shallow boundary the parents are not in the clone.
+        let boundary = shallow
             .as_ref()
-            .is_some_and(|s| s.binary_search(&id).is_ok())
-        {
+            .is_some_and(|s| s.binary_search(&id).is_ok());
+        if !boundary {
             walk.queue(commit.parents());
         }
         commits.push(CommitNode {
