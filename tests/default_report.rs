@@ -2,7 +2,9 @@
 //! documented examples are counted, not shown, and `--min-confidence low`
 //! lists them.
 
-use crate::util::{Tree, encrypted_rsa_private_key, gitlab_pat, rsa_private_key, run_json};
+use crate::util::{
+    Tree, encrypted_rsa_private_key, gitlab_pat, locations_of, rsa_private_key, run_json,
+};
 
 fn scan(tree: &Tree, extra: &[&str]) -> (i32, serde_json::Value) {
     let mut cmd = tree.cmd();
@@ -13,12 +15,8 @@ fn scan(tree: &Tree, extra: &[&str]) -> (i32, serde_json::Value) {
 
 /// The paths and confidences of the locations of `secret`.
 fn places(json: &serde_json::Value, secret: &str) -> Vec<(String, String)> {
-    json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["secret"] == secret)
-        .flat_map(|f| f["locations"].as_array().expect("locations"))
+    locations_of(json, secret)
+        .into_iter()
         .map(|l| {
             (
                 l["path"].as_str().unwrap().to_owned(),

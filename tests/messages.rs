@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::git::{commit, git, git_command, repo};
-use crate::util::{Tree, github_classic, gitlab_pat, run_json};
+use crate::util::{Tree, github_classic, gitlab_pat, locations_of, run_json};
 
 fn scan(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let mut cmd = crate::util::leakhound();
@@ -12,17 +12,6 @@ fn scan(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
         .args(["scan", ".", "-f", "json", "--no-progress"])
         .args(extra);
     run_json(&mut cmd)
-}
-
-/// The locations of the finding whose secret is `secret`.
-fn locations_of<'j>(json: &'j serde_json::Value, secret: &str) -> Vec<&'j serde_json::Value> {
-    json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["secret"] == secret)
-        .flat_map(|f| f["locations"].as_array().expect("locations"))
-        .collect()
 }
 
 /// An annotated tag `name` on HEAD, by a fixed tagger.

@@ -128,6 +128,17 @@ pub fn run(cmd: &mut Command, tmp: Option<&Path>) -> String {
 }
 
 /// Runs a command and parses its stdout as JSON.
+/// The locations of the finding whose secret is `secret`.
+pub fn locations_of<'j>(json: &'j serde_json::Value, secret: &str) -> Vec<&'j serde_json::Value> {
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["secret"] == secret)
+        .flat_map(|f| f["locations"].as_array().expect("locations"))
+        .collect()
+}
+
 pub fn run_json(cmd: &mut Command) -> (i32, serde_json::Value) {
     let output = cmd.output().expect("leakhound runs");
     let code = output.status.code().expect("exited");

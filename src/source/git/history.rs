@@ -193,43 +193,11 @@ pub fn enumerate(
         lacks_by_design: super::lacks_objects_by_design(repo),
         ..Walker::default()
     };
-    let shallow = repo.shallow_commits().ok().flatten();
-    let mut walk = Walk::new(&tips.commits);
-    let mut buf = Vec::new();
-    while let Some(id) = walk.next() {
-        let commit = match known.get(&id) {
-            Some(commit) => commit.clone(),
-            None => match read_commit(repo, id, &mut buf) {
-                Ok(commit) => commit,
-                Err(err) => {
-                    log::warn!("commit {id}: {err}");
-                    sink.unread(&format!("commit {id}"), SkipReason::Unreadable);
-                    continue;
-                }
-            },
-        };
-        // Past a shallow boundary the parents are not in the clone.
-        let boundary = shallow
-            .as_ref()
-            .is_some_and(|s| s.binary_search(&id).is_ok());
-        if !boundary {
-            walk.queue(commit.parents());
-        }
-        history.commits.push(CommitNode {
-            id,
-            tree: commit.tree,
-            first_parent: commit.first_parent,
-            time: commit.time,
-            merge: !commit.other_parents.is_empty(),
-        });
-        walker.tree(
-            repo,
-            store,
-            commit.tree,
-            BString::default(),
-            &mut history,
-            sink,
-        );
+    let mut walk = Walk::new(repo, &tips.commits, known);
+    while let Some(commit) = walk.next(repo, sink) {
+        let tree = commit.tree;
+        history.commits.push(commit);
+        walker.tree(repo, store, tree, BString::default(), &mut history, sink);
         progress(history.commits.len());
     }
     for (tree, name) in &tips.trees {
@@ -260,35 +228,9 @@ fn intern(paths: &mut Vec<BString>, path: BString) -> u32 {
 /// tree, first parent and committer time. A commit that cannot be read is
 /// said, counted and passed over.
 pub fn list(repo: &gix::Repository, tips: &[ObjectId], sink: &dyn Sink) -> Vec<CommitNode> {
-    let shallow = repo.shallow_commits().ok().flatten();
-    let mut walk = Walk::new(tips);
-    let mut buf = Vec::new();
-    let mut commits = Vec::new();
-    while let Some(id) = walk.next() {
-        let commit = match read_commit(repo, id, &mut buf) {
-            Ok(commit) => commit,
-            Err(err) => {
-                log::warn!("commit {id}: {err}");
-                sink.unread(&format!("commit {id}"), SkipReason::Unreadable);
-                continue;
-            }
-        };
-        // Past a shallow boundary the parents are not in the clone.
-        let boundary = shallow
-            .as_ref()
-            .is_some_and(|s| s.binary_search(&id).is_ok());
-        if !boundary {
-            walk.queue(commit.parents());
-        }
-        commits.push(CommitNode {
-            id,
-            tree: commit.tree,
-            first_parent: commit.first_parent,
-            time: commit.time,
-            merge: !commit.other_parents.is_empty(),
-        });
-    }
-    commits
+    let none = HashMap::default();
+    let mut walk = Walk::new(repo, tips, &none);
+    std::iter::from_fn(|| walk.next(repo, sink)).collect()
 }
 
 /// Reads commit `id`'s tree id.
@@ -320,16 +262,35 @@ pub fn read_commit(
 /// The commits reachable from the tips, breadth first: each commit, then
 /// its parents in order, each commit once; the order of `git`'s and gix's
 /// default walk, so that "the first commit seen" means the same thing.
-struct Walk {
+/// Commits are taken from `known` when it has them (those the pass over
+/// the packs parsed), else read from the object database.
+struct Walk<'k> {
     queue: std::collections::VecDeque<ObjectId>,
     seen: HashSet<ObjectId>,
+    known: &'k HashMap<ObjectId, Commit>,
+    /// The commits at a shallow clone's boundary, sorted: their parents
+    /// are not in the clone.
+    shallow: Vec<ObjectId>,
+    buf: Vec<u8>,
 }
 
-impl Walk {
-    fn new(tips: &[ObjectId]) -> Walk {
+impl<'k> Walk<'k> {
+    fn new(
+        repo: &gix::Repository,
+        tips: &[ObjectId],
+        known: &'k HashMap<ObjectId, Commit>,
+    ) -> Self {
         let mut walk = Walk {
             queue: Default::default(),
             seen: HashSet::default(),
+            known,
+            shallow: repo
+                .shallow_commits()
+                .ok()
+                .flatten()
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default(),
+            buf: Vec::new(),
         };
         walk.queue(tips.iter().copied());
         walk
@@ -344,8 +305,33 @@ impl Walk {
         }
     }
 
-    fn next(&mut self) -> Option<ObjectId> {
-        self.queue.pop_front()
+    /// The next commit; one that cannot be read is said, counted and
+    /// passed over.
+    fn next(&mut self, repo: &gix::Repository, sink: &dyn Sink) -> Option<CommitNode> {
+        loop {
+            let id = self.queue.pop_front()?;
+            let commit = match self.known.get(&id) {
+                Some(commit) => commit.clone(),
+                None => match read_commit(repo, id, &mut self.buf) {
+                    Ok(commit) => commit,
+                    Err(err) => {
+                        log::warn!("commit {id}: {err}");
+                        sink.unread(&format!("commit {id}"), SkipReason::Unreadable);
+                        continue;
+                    }
+                },
+            };
+            if self.shallow.binary_search(&id).is_err() {
+                self.queue(commit.parents());
+            }
+            return Some(CommitNode {
+                id,
+                tree: commit.tree,
+                first_parent: commit.first_parent,
+                time: commit.time,
+                merge: !commit.other_parents.is_empty(),
+            });
+        }
     }
 }
 
@@ -532,23 +518,7 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn git(dir: &Path, args: &[&str], date: &str) {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("HOME", dir)
-            .env("GIT_AUTHOR_NAME", "Ada Author")
-            .env("GIT_AUTHOR_EMAIL", "ada@example.org")
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_NAME", "Ada Author")
-            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
-            .env("GIT_COMMITTER_DATE", date)
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "git {args:?}");
-    }
+    use super::super::test_git::git_at as git;
 
     /// A history with two branches merged, committed a day apart each.
     fn branched_repo(dir: &Path) {

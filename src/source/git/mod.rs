@@ -581,3 +581,37 @@ impl<'r> Locator<'r> {
         Some(info)
     }
 }
+
+/// Test repositories made with the git CLI, isolated from the machine's
+/// configuration, with a fixed identity.
+#[cfg(test)]
+mod test_git {
+    use std::path::Path;
+
+    /// The date [`git`] commits at.
+    pub const DATE: &str = "2024-01-02T03:04:05+00:00";
+
+    /// Runs `git ARGS` in `dir`, committing at [`DATE`].
+    pub fn git(dir: &Path, args: &[&str]) {
+        git_at(dir, args, DATE);
+    }
+
+    /// Runs `git ARGS` in `dir`, committing at `date`.
+    pub fn git_at(dir: &Path, args: &[&str], date: &str) {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", dir)
+            .env("GIT_AUTHOR_NAME", "Ada Author")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.org")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_NAME", "Ada Author")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+            .env("GIT_COMMITTER_DATE", date)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+}

@@ -237,23 +237,7 @@ impl Worker<'_> {
 mod tests {
     use super::*;
 
-    fn git(dir: &Path, args: &[&str]) {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("HOME", dir)
-            .env("GIT_AUTHOR_NAME", "Ada Author")
-            .env("GIT_AUTHOR_EMAIL", "ada@example.org")
-            .env("GIT_AUTHOR_DATE", "2024-01-02T03:04:05+00:00")
-            .env("GIT_COMMITTER_NAME", "Ada Author")
-            .env("GIT_COMMITTER_EMAIL", "ada@example.org")
-            .env("GIT_COMMITTER_DATE", "2024-01-02T03:04:05+00:00")
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "git {args:?}");
-    }
+    use super::super::test_git::git;
 
     /// A repository whose 30 versions of one file are all in one pack.
     fn packed_repo(dir: &Path) {
